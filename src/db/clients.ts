@@ -1,0 +1,19 @@
+import { and, eq } from "drizzle-orm";
+import type { Database } from "./client";
+import { clients } from "./schema";
+
+export type Client = typeof clients.$inferSelect;
+
+export async function findClient(
+  db: Database,
+  realmId: string,
+  clientId: string,
+): Promise<Client | undefined> {
+  return db.query.clients.findFirst({
+    where: and(eq(clients.realmId, realmId), eq(clients.clientId, clientId)),
+  });
+}
+
+export async function findClientById(db: Database, id: string): Promise<Client | undefined> {
+  return db.query.clients.findFirst({ where: eq(clients.id, id) });
+}

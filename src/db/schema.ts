@@ -1,0 +1,179 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Times are Unix seconds unless a column name says otherwise. */
+const createdAt = () => integer("created_at").notNull();
+const flag = (name: string) => integer(name, { mode: "boolean" });
+
+export const realms = sqliteTable("realms", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  displayName: text("display_name"),
+  enabled: flag("enabled").notNull().default(true),
+  registrationAllowed: flag("registration_allowed").notNull().default(true),
+  accessTokenLifespan: integer("access_token_lifespan").notNull().default(300),
+  ssoSessionIdleTimeout: integer("sso_session_idle_timeout").notNull().default(1800),
+  ssoSessionMaxLifespan: integer("sso_session_max_lifespan").notNull().default(36000),
+  bruteForceProtected: flag("brute_force_protected").notNull().default(true),
+  failureFactor: integer("failure_factor").notNull().default(30),
+  waitIncrementSeconds: integer("wait_increment_seconds").notNull().default(60),
+  maxFailureWaitSeconds: integer("max_failure_wait_seconds").notNull().default(900),
+  maxDeltaTimeSeconds: integer("max_delta_time_seconds").notNull().default(43200),
+  defaultLocale: text("default_locale").notNull().default("en"),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    realmId: text("realm_id")
+      .notNull()
+      .references(() => realms.id, { onDelete: "cascade" }),
+    username: text("username").notNull(),
+    /** The username normalized for lookups (NFKC, lower case). */
+    usernameKey: text("username_key").notNull(),
+    /** The address as the person typed it. */
+    email: text("email"),
+    /** The address normalized for lookups (NFKC, lower case). */
+    emailKey: text("email_key"),
+    emailVerified: flag("email_verified").notNull().default(false),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    enabled: flag("enabled").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("users_realm_username").on(t.realmId, t.usernameKey),
+    uniqueIndex("users_realm_email").on(t.realmId, t.emailKey),
+  ],
+);
+
+export const credentials = sqliteTable(
+  "credentials",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    /** A self-describing hash (PHC string format) for passwords. */
+    secretData: text("secret_data").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("credentials_user_type").on(t.userId, t.type)],
+);
+
+export const clients = sqliteTable(
+  "clients",
+  {
+    id: text("id").primaryKey(),
+    realmId: text("realm_id")
+      .notNull()
+      .references(() => realms.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    name: text("name"),
+    enabled: flag("enabled").notNull().default(true),
+    publicClient: flag("public_client").notNull().default(false),
+    /** SHA-256 of the client secret, base64url; null for public clients. */
+    secretHash: text("secret_hash"),
+    /** JSON array of exact redirect URIs. */
+    redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+    /** JSON array of exact post-logout redirect URIs. */
+    postLogoutRedirectUris: text("post_logout_redirect_uris", { mode: "json" })
+      .$type<string[]>()
+      .notNull(),
+    webOrigins: text("web_origins", { mode: "json" }).$type<string[]>().notNull(),
+    /** PKCE is always required for public clients; this forces it for confidential ones. */
+    pkceRequired: flag("pkce_required").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** The public session id, the `sid` claim. */
+    id: text("id").primaryKey(),
+    realmId: text("realm_id")
+      .notNull()
+      .references(() => realms.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** SHA-256 of the session cookie's secret, base64url. */
+    secretHash: text("secret_hash").notNull().unique(),
+    authTime: integer("auth_time").notNull(),
+    /** Authentication methods references, JSON array. */
+    amr: text("amr", { mode: "json" }).$type<string[]>().notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const authorizationCodes = sqliteTable(
+  "authorization_codes",
+  {
+    /** SHA-256 of the code, base64url. */
+    codeHash: text("code_hash").primaryKey(),
+    realmId: text("realm_id").notNull(),
+    clientId: text("client_id").notNull(),
+    userId: text("user_id").notNull(),
+    sessionId: text("session_id").notNull(),
+    redirectUri: text("redirect_uri").notNull(),
+    codeChallenge: text("code_challenge"),
+    nonce: text("nonce"),
+    scope: text("scope").notNull(),
+    authTime: integer("auth_time").notNull(),
+    /** The refresh token family this code starts, revoked if the code is replayed. */
+    familyId: text("family_id").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    consumedAt: integer("consumed_at"),
+  },
+  (t) => [index("authorization_codes_expires").on(t.expiresAt)],
+);
+
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    /** SHA-256 of the refresh token, base64url. */
+    tokenHash: text("token_hash").primaryKey(),
+    familyId: text("family_id").notNull(),
+    realmId: text("realm_id").notNull(),
+    clientId: text("client_id").notNull(),
+    userId: text("user_id").notNull(),
+    sessionId: text("session_id").notNull(),
+    scope: text("scope").notNull(),
+    authTime: integer("auth_time").notNull(),
+    issuedAt: integer("issued_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    rotatedAt: integer("rotated_at"),
+  },
+  (t) => [
+    index("refresh_tokens_family").on(t.familyId),
+    index("refresh_tokens_session").on(t.sessionId),
+    index("refresh_tokens_expires").on(t.expiresAt),
+  ],
+);
+
+export const signingKeys = sqliteTable(
+  "signing_keys",
+  {
+    kid: text("kid").primaryKey(),
+    realmId: text("realm_id")
+      .notNull()
+      .references(() => realms.id, { onDelete: "cascade" }),
+    alg: text("alg").notNull(),
+    status: text("status", { enum: ["active", "retired"] }).notNull(),
+    publicJwk: text("public_jwk", { mode: "json" }).$type<JsonWebKey>().notNull(),
+    /** The private JWK sealed with AES-256-GCM under KEY_ENCRYPTION_SECRET. */
+    privateJwkSealed: text("private_jwk_sealed").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("signing_keys_one_active").on(t.realmId, t.alg).where(sql`status = 'active'`),
+  ],
+);

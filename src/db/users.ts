@@ -1,0 +1,117 @@
+import { and, eq } from "drizzle-orm";
+import { hashPassword } from "../crypto/password";
+import { randomId } from "../crypto/random";
+import type { Database } from "./client";
+import { credentials, users } from "./schema";
+
+export type User = typeof users.$inferSelect;
+
+/** The lookup key for an email or username: Unicode NFKC, then lower case, trimmed. */
+export function lookupKey(value: string): string {
+  return value.normalize("NFKC").trim().toLowerCase();
+}
+
+export interface NewUser {
+  username?: string;
+  email?: string;
+  emailVerified?: boolean;
+  firstName?: string;
+  lastName?: string;
+  enabled?: boolean;
+  password?: string;
+}
+
+/** Thrown when a username or email is already taken in the realm. */
+export class DuplicateUserError extends Error {
+  constructor(readonly field: "username" | "email") {
+    super(`duplicate ${field}`);
+  }
+}
+
+/**
+ * Creates a user and, when given, their password credential in one batch, so a failure
+ * leaves neither behind. The username defaults to the email, as with Keycloak's
+ * "email as username".
+ */
+export async function createUser(db: Database, realmId: string, input: NewUser): Promise<User> {
+  const username = input.username ?? input.email;
+  if (!username) throw new Error("a user needs a username or an email");
+  const now = Math.floor(Date.now() / 1000);
+  const user: User = {
+    id: randomId(),
+    realmId,
+    username,
+    usernameKey: lookupKey(username),
+    email: input.email ?? null,
+    emailKey: input.email ? lookupKey(input.email) : null,
+    emailVerified: input.emailVerified ?? false,
+    firstName: input.firstName ?? null,
+    lastName: input.lastName ?? null,
+    enabled: input.enabled ?? true,
+    createdAt: now,
+  };
+  const secretData = input.password === undefined ? null : await hashPassword(input.password);
+
+  const insertUser = db.insert(users).values(user);
+  try {
+    if (secretData === null) {
+      await insertUser;
+    } else {
+      const insertPassword = db
+        .insert(credentials)
+        .values({ id: randomId(), userId: user.id, type: "password", secretData, createdAt: now });
+      await db.batch([insertUser, insertPassword]);
+    }
+  } catch (error) {
+    throw duplicateOrRethrow(error);
+  }
+  return user;
+}
+
+function duplicateOrRethrow(error: unknown): unknown {
+  const message = String((error as { cause?: unknown })?.cause ?? error);
+  if (message.includes("users.email_key") || message.includes("users_realm_email")) {
+    return new DuplicateUserError("email");
+  }
+  if (message.includes("users.username_key") || message.includes("users_realm_username")) {
+    return new DuplicateUserError("username");
+  }
+  return error;
+}
+
+/** Finds a user by email or username, the way the sign-in form accepts either. */
+export async function findUserByLogin(
+  db: Database,
+  realmId: string,
+  login: string,
+): Promise<User | undefined> {
+  const key = lookupKey(login);
+  const byEmail = await db.query.users.findFirst({
+    where: and(eq(users.realmId, realmId), eq(users.emailKey, key)),
+  });
+  if (byEmail) return byEmail;
+  return db.query.users.findFirst({
+    where: and(eq(users.realmId, realmId), eq(users.usernameKey, key)),
+  });
+}
+
+export async function findUserById(db: Database, realmId: string, id: string) {
+  return db.query.users.findFirst({ where: and(eq(users.realmId, realmId), eq(users.id, id)) });
+}
+
+/** The stored password hash of a user, if they have one. */
+export async function findPasswordHash(db: Database, userId: string): Promise<string | undefined> {
+  const row = await db.query.credentials.findFirst({
+    where: and(eq(credentials.userId, userId), eq(credentials.type, "password")),
+    columns: { secretData: true },
+  });
+  return row?.secretData;
+}
+
+/** Replaces a password hash, e.g. when its parameters were raised since it was made. */
+export async function updatePasswordHash(db: Database, userId: string, secretData: string) {
+  await db
+    .update(credentials)
+    .set({ secretData })
+    .where(and(eq(credentials.userId, userId), eq(credentials.type, "password")));
+}
