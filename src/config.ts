@@ -1,3 +1,6 @@
+import type { Database } from "./db/client";
+import type { Realm } from "./db/realms";
+import type { Locale, Translator } from "./i18n";
 import type { AccountGuard } from "./limits/account-guard";
 
 /** The worker's bindings, as declared in wrangler.toml and set as secrets. */
@@ -11,7 +14,20 @@ export interface Env {
   KEY_ENCRYPTION_SECRET: string;
 }
 
+/** Per-request values that middleware resolves once. */
+export interface RequestVariables {
+  db: Database;
+  /** Whether errors answer as a page for a person or as JSON for a client. */
+  surface: "page" | "api";
+  locale: Locale;
+  t: Translator;
+  realm: Realm;
+  /** `{origin}/realms/{realm}`, the OpenID issuer identifier. */
+  issuer: string;
+}
+
 /** Hono's environment type for every route. */
 export interface AppEnv {
   Bindings: Env;
+  Variables: RequestVariables;
 }

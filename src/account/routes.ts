@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { AccountPage } from "../../templates/account-page";
+import type { AppEnv } from "../config";
+import { endSession } from "../db/sessions";
+import { findUserById } from "../db/users";
+import { issueCsrfToken, verifyCsrfToken } from "../http/csrf";
+import { logEvent } from "../http/log";
+import { formParams } from "../http/params";
+import { renderPage } from "../http/render";
+import { clearSessionCookie, currentSession } from "../login/sso-cookie";
+import { nowSeconds } from "../time";
+
+/** The account console, under `/realms/:realm/account`. */
+export const accountRoutes = new Hono<AppEnv>();
+
+accountRoutes.get("/", async (c) => {
+  const { db, realm } = c.var;
+  const session = await currentSession(c, db, realm, nowSeconds());
+  const user = session && (await findUserById(db, realm.id, session.userId));
+  if (!session || !user) return c.redirect(`/realms/${realm.name}/login-actions/authenticate`);
+
+  const page = AccountPage({
+    t: c.var.t,
+    locale: c.var.locale,
+    realmName: realm.displayName ?? realm.name,
+    user,
+    signedInAt: new Date(session.authTime * 1000),
+    logoutAction: `/realms/${realm.name}/account/logout`,
+    csrfToken: await issueCsrfToken(c),
+  });
+  return renderPage(c, page);
+});
+
+accountRoutes.post("/logout", async (c) => {
+  const form = await formParams(c);
+  await verifyCsrfToken(c, form.csrf_token);
+
+  const { db, realm } = c.var;
+  const session = await currentSession(c, db, realm, nowSeconds());
+  if (session) {
+    await endSession(db, session.id);
+    logEvent("logout", { realm: realm.id, userId: session.userId, sessionId: session.id });
+  }
+  clearSessionCookie(c, realm);
+  return c.redirect(`/realms/${realm.name}/account`, 303);
+});

@@ -1,0 +1,88 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { cors } from "hono/cors";
+import { assets } from "../templates/assets";
+import { accountRoutes } from "./account/routes";
+import type { AppEnv } from "./config";
+import { database } from "./db/client";
+import { errorPage, handleError } from "./http/errors-handler";
+import { realmContext } from "./http/realm-context";
+import { securityHeaders } from "./http/security-headers";
+import { LOCALE_COOKIE, negotiateLocale, translator } from "./i18n";
+import { loginRoutes } from "./login/routes";
+import { authorizationEndpoint } from "./oidc/authorize/endpoint";
+import { certsEndpoint } from "./oidc/certs";
+import { discoveryEndpoint } from "./oidc/discovery";
+import { logoutEndpoint } from "./oidc/logout";
+import { tokenEndpoint } from "./oidc/token/endpoint";
+import { userinfoEndpoint } from "./oidc/userinfo";
+
+/** Resolves what every request needs once: the store, the language, the error surface. */
+const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("db", database(c.env.DB));
+  c.set("surface", "api");
+  const locale = negotiateLocale({
+    uiLocales: new URL(c.req.url).searchParams.get("ui_locales"),
+    cookie: getCookie(c, LOCALE_COOKIE),
+    acceptLanguage: c.req.header("accept-language"),
+  });
+  c.set("locale", locale);
+  c.set("t", translator(locale));
+  await next();
+};
+
+/** Marks routes whose errors a person reads, as a page. */
+const page: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("surface", "page");
+  await next();
+};
+
+/** Token, userinfo and key endpoints are called from browsers' scripts without cookies. */
+const openCors = cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type", "DPoP"] });
+
+const oidc = "/realms/:realm/protocol/openid-connect";
+
+export const app = new Hono<AppEnv>({ strict: false });
+
+app.use(securityHeaders, requestContext);
+app.onError(handleError);
+app.notFound((c) => {
+  if (c.var.surface === "page" || c.req.header("accept")?.includes("text/html")) {
+    return errorPage(c, "error.notFound", 404);
+  }
+  return c.json({ error: "not_found", error_description: "Not found." }, 404);
+});
+
+app.get("/", (c) => c.redirect(`/realms/${c.env.DEFAULT_REALM ?? "demo"}/account`));
+app.get("/resources/:name", (c) => {
+  const asset = assets[c.req.param("name")];
+  if (!asset) return c.notFound();
+  return c.body(asset.body, 200, {
+    "Content-Type": asset.contentType,
+    "Cache-Control": "public, max-age=3600",
+  });
+});
+
+app.use("/realms/:realm/*", realmContext);
+app.use(`${oidc}/token`, openCors);
+app.use(`${oidc}/userinfo`, openCors);
+app.use(`${oidc}/certs`, openCors);
+app.use("/realms/:realm/.well-known/*", openCors);
+
+app.get("/realms/:realm/.well-known/openid-configuration", discoveryEndpoint);
+app.get("/realms/:realm/.well-known/oauth-authorization-server", discoveryEndpoint);
+app.get(`${oidc}/certs`, certsEndpoint);
+app.post(`${oidc}/token`, tokenEndpoint);
+app.on(["GET", "POST"], `${oidc}/userinfo`, userinfoEndpoint);
+
+app.use(`${oidc}/auth`, page);
+app.use(`${oidc}/logout`, page);
+app.use(`${oidc}/registrations`, page);
+app.use("/realms/:realm/login-actions/*", page);
+app.use("/realms/:realm/account/*", page);
+app.use("/realms/:realm/account", page);
+
+app.on(["GET", "POST"], `${oidc}/auth`, authorizationEndpoint);
+app.on(["GET", "POST"], `${oidc}/logout`, logoutEndpoint);
+app.route("/realms/:realm", loginRoutes);
+app.route("/realms/:realm/account", accountRoutes);

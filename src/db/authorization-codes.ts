@@ -1,0 +1,66 @@
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { sha256 } from "../crypto/digest";
+import { randomId, randomToken } from "../crypto/random";
+import type { Database } from "./client";
+import { authorizationCodes } from "./schema";
+
+export type AuthorizationCode = typeof authorizationCodes.$inferSelect;
+
+/** RFC 6749 §4.1.2 recommends ten minutes at most; Keycloak's default is one minute. */
+export const CODE_LIFETIME_SECONDS = 60;
+
+export type NewCode = Omit<AuthorizationCode, "codeHash" | "familyId" | "expiresAt" | "consumedAt">;
+
+/** Stores a new authorization code (hashed) and returns the code itself. */
+export async function storeAuthorizationCode(
+  db: Database,
+  grant: NewCode,
+  now: number,
+): Promise<string> {
+  const code = randomToken();
+  await db.insert(authorizationCodes).values({
+    ...grant,
+    codeHash: await sha256(code),
+    familyId: randomId(),
+    expiresAt: now + CODE_LIFETIME_SECONDS,
+    consumedAt: null,
+  });
+  return code;
+}
+
+export type ConsumeResult =
+  | { outcome: "consumed"; code: AuthorizationCode }
+  | { outcome: "replayed"; code: AuthorizationCode }
+  | { outcome: "expired" }
+  | { outcome: "unknown" };
+
+/**
+ * Consumes a code in one atomic statement, so two concurrent exchanges cannot both win. A
+ * code already consumed is reported as replayed, so its refresh token family can be revoked.
+ */
+export async function consumeAuthorizationCode(
+  db: Database,
+  code: string,
+  now: number,
+): Promise<ConsumeResult> {
+  const codeHash = await sha256(code);
+  const [consumed] = await db
+    .update(authorizationCodes)
+    .set({ consumedAt: now })
+    .where(
+      and(
+        eq(authorizationCodes.codeHash, codeHash),
+        isNull(authorizationCodes.consumedAt),
+        gt(authorizationCodes.expiresAt, now),
+      ),
+    )
+    .returning();
+  if (consumed) return { outcome: "consumed", code: consumed };
+
+  const existing = await db.query.authorizationCodes.findFirst({
+    where: eq(authorizationCodes.codeHash, codeHash),
+  });
+  if (!existing) return { outcome: "unknown" };
+  if (existing.consumedAt !== null) return { outcome: "replayed", code: existing };
+  return { outcome: "expired" };
+}

@@ -1,0 +1,15 @@
+import { lt } from "drizzle-orm";
+import type { Database } from "./client";
+import { authorizationCodes, refreshTokens, sessions } from "./schema";
+
+/** A consumed code is kept past its expiry only as long as replay detection needs it. */
+const CODE_GRACE_SECONDS = 600;
+
+/** Deletes expired single-use artefacts and sessions; run by the scheduled handler. */
+export async function deleteExpiredGrants(db: Database, now: number): Promise<void> {
+  await db.batch([
+    db.delete(authorizationCodes).where(lt(authorizationCodes.expiresAt, now - CODE_GRACE_SECONDS)),
+    db.delete(refreshTokens).where(lt(refreshTokens.expiresAt, now)),
+    db.delete(sessions).where(lt(sessions.expiresAt, now)),
+  ]);
+}

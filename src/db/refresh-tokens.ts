@@ -1,0 +1,47 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { sha256 } from "../crypto/digest";
+import type { Database } from "./client";
+import { refreshTokens } from "./schema";
+
+export type RefreshTokenRecord = typeof refreshTokens.$inferSelect;
+
+/**
+ * The insert for a new refresh token's record (only the token's hash is stored), returned
+ * unexecuted so the caller can batch it with its other writes.
+ */
+export function refreshTokenInsert(db: Database, record: Omit<RefreshTokenRecord, "rotatedAt">) {
+  return db.insert(refreshTokens).values({ ...record, rotatedAt: null });
+}
+
+export type RotateResult =
+  | { outcome: "rotated"; record: RefreshTokenRecord }
+  | { outcome: "reused"; record: RefreshTokenRecord }
+  | { outcome: "unknown" };
+
+/**
+ * Marks a refresh token as used in one atomic statement. A token that was already rotated
+ * is reported as reused: the caller revokes its whole family (RFC 9700 §4.14.2).
+ */
+export async function rotateRefreshToken(
+  db: Database,
+  token: string,
+  now: number,
+): Promise<RotateResult> {
+  const tokenHash = await sha256(token);
+  const [record] = await db
+    .update(refreshTokens)
+    .set({ rotatedAt: now })
+    .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt)))
+    .returning();
+  if (record) return { outcome: "rotated", record };
+
+  const existing = await db.query.refreshTokens.findFirst({
+    where: eq(refreshTokens.tokenHash, tokenHash),
+  });
+  return existing ? { outcome: "reused", record: existing } : { outcome: "unknown" };
+}
+
+/** Revokes every refresh token of a family. */
+export async function revokeFamily(db: Database, familyId: string): Promise<void> {
+  await db.delete(refreshTokens).where(eq(refreshTokens.familyId, familyId));
+}

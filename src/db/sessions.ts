@@ -1,0 +1,86 @@
+import { and, eq } from "drizzle-orm";
+import { sha256 } from "../crypto/digest";
+import { randomId, randomToken } from "../crypto/random";
+import type { Database } from "./client";
+import type { Realm } from "./realms";
+import { refreshTokens, sessions } from "./schema";
+
+export type Session = typeof sessions.$inferSelect;
+
+/** Starts an SSO session; returns it with the cookie secret, which is stored only hashed. */
+export async function startSession(
+  db: Database,
+  realm: Realm,
+  userId: string,
+  amr: string[],
+  now: number,
+): Promise<{ session: Session; secret: string }> {
+  const secret = randomToken();
+  const session: Session = {
+    id: randomId(),
+    realmId: realm.id,
+    userId,
+    secretHash: await sha256(secret),
+    authTime: now,
+    amr,
+    lastSeenAt: now,
+    expiresAt: now + realm.ssoSessionMaxLifespan,
+    createdAt: now,
+  };
+  await db.insert(sessions).values(session);
+  return { session, secret };
+}
+
+/** Whether a session is past its idle timeout or its maximum lifespan. */
+export function isSessionExpired(session: Session, realm: Realm, now: number): boolean {
+  return now >= session.expiresAt || now >= session.lastSeenAt + realm.ssoSessionIdleTimeout;
+}
+
+/** The live session a cookie secret names, if any. */
+export async function findSessionBySecret(
+  db: Database,
+  realm: Realm,
+  secret: string,
+  now: number,
+): Promise<Session | undefined> {
+  const session = await db.query.sessions.findFirst({
+    where: and(eq(sessions.secretHash, await sha256(secret)), eq(sessions.realmId, realm.id)),
+  });
+  if (!session || isSessionExpired(session, realm, now)) return undefined;
+  return session;
+}
+
+export async function findSessionById(db: Database, realm: Realm, id: string, now: number) {
+  const session = await db.query.sessions.findFirst({
+    where: and(eq(sessions.id, id), eq(sessions.realmId, realm.id)),
+  });
+  if (!session || isSessionExpired(session, realm, now)) return undefined;
+  return session;
+}
+
+/** Records a fresh authentication in an existing session (prompt=login, max_age). */
+export async function reauthenticateSession(
+  db: Database,
+  session: Session,
+  amr: string[],
+  now: number,
+) {
+  await db
+    .update(sessions)
+    .set({ authTime: now, amr, lastSeenAt: now })
+    .where(eq(sessions.id, session.id));
+  return { ...session, authTime: now, amr, lastSeenAt: now };
+}
+
+/** Ends a session and every refresh token issued in it, in one batch. */
+export async function endSession(db: Database, sessionId: string): Promise<void> {
+  await db.batch([
+    db.delete(refreshTokens).where(eq(refreshTokens.sessionId, sessionId)),
+    db.delete(sessions).where(eq(sessions.id, sessionId)),
+  ]);
+}
+
+/** The update that records activity in a session, for its idle timeout. */
+export function touchSession(db: Database, sessionId: string, now: number) {
+  return db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
+}

@@ -1,0 +1,24 @@
+/** The catalogue of log events; each is one JSON line. */
+export type LogEvent =
+  | "login.succeeded"
+  | "login.failed"
+  | "register.succeeded"
+  | "register.failed"
+  | "token.issued"
+  | "token.failed"
+  | "code.replayed"
+  | "refresh_token.reused"
+  | "logout"
+  | "request.invalid"
+  | "server.error";
+
+/**
+ * Writes a structured event. Callers pass ids, never emails, passwords, codes, tokens,
+ * `state` or query strings.
+ */
+export function logEvent(
+  event: LogEvent,
+  fields: Record<string, string | number | boolean | undefined> = {},
+) {
+  console.log(JSON.stringify({ event, time: new Date().toISOString(), ...fields }));
+}

@@ -1,0 +1,54 @@
+import type { Context } from "hono";
+import { OAuthError } from "./errors";
+
+/** Protocol requests are small; anything bigger is refused before parsing. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type Params = Record<string, string>;
+
+/**
+ * Reads form or query parameters into a flat record. Repeated parameters are refused
+ * (RFC 6749 §3.1) and empty values count as absent.
+ */
+export function collectParams(search: URLSearchParams): Params {
+  const params: Params = {};
+  const seen = new Set<string>();
+
+  for (const [name, value] of search) {
+    if (seen.has(name)) {
+      throw new OAuthError("invalid_request", `The ${name} parameter is repeated.`);
+    }
+    seen.add(name);
+    if (value !== "") params[name] = value;
+  }
+  return params;
+}
+
+/** The query string's parameters. */
+export function queryParams(c: Context): Params {
+  return collectParams(new URL(c.req.url).searchParams);
+}
+
+/** An `application/x-www-form-urlencoded` body's parameters, size-limited. */
+export async function formParams(c: Context): Promise<Params> {
+  const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") {
+    throw new OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded.");
+  }
+
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) {
+    throw new OAuthError("invalid_request", "The request body is too large.");
+  }
+
+  const body = await c.req.arrayBuffer();
+  if (body.byteLength > MAX_BODY_BYTES) {
+    throw new OAuthError("invalid_request", "The request body is too large.");
+  }
+  return collectParams(new URLSearchParams(new TextDecoder().decode(body)));
+}
+
+/** Query parameters for GET, form parameters for POST, as the authorization endpoint takes. */
+export async function requestParams(c: Context): Promise<Params> {
+  return c.req.method === "POST" ? formParams(c) : queryParams(c);
+}

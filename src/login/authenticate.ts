@@ -1,0 +1,49 @@
+import type { Env } from "../config";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "../crypto/password";
+import type { Database } from "../db/client";
+import type { Realm } from "../db/realms";
+import {
+  findPasswordHash,
+  findUserByLogin,
+  lookupKey,
+  type User,
+  updatePasswordHash,
+} from "../db/users";
+import { accountGuard, guardPolicy } from "../limits/guard";
+
+/**
+ * Checks an email-or-username and password. Unknown, disabled and locked accounts cost the
+ * same work as a wrong password and give the same answer (`undefined`), so neither the
+ * words nor the timing tell them apart.
+ */
+export async function authenticatePassword(
+  env: Env,
+  db: Database,
+  realm: Realm,
+  login: string,
+  password: string,
+): Promise<User | undefined> {
+  const user = await findUserByLogin(db, realm.id, login);
+  const hash = user?.enabled ? await findPasswordHash(db, user.id) : undefined;
+
+  // Unknown accounts get a guard too, so the work done never depends on whether one exists.
+  const guard = accountGuard(env, realm.id, user ? `user:${user.id}` : `login:${lookupKey(login)}`);
+  const policy = guardPolicy(realm);
+  const status = await guard.check(policy);
+
+  if (status.locked || !user || hash === undefined) {
+    await burnPasswordCheck(password);
+    await guard.recordFailure(policy);
+    return undefined;
+  }
+
+  const { valid, needsRehash } = await verifyPassword(password, hash);
+  if (!valid) {
+    await guard.recordFailure(policy);
+    return undefined;
+  }
+
+  await guard.recordSuccess();
+  if (needsRehash) await updatePasswordHash(db, user.id, await hashPassword(password));
+  return user;
+}

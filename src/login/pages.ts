@@ -1,0 +1,84 @@
+import type { Context } from "hono";
+import { LoginPage } from "../../templates/login-page";
+import { type RegisterField, RegisterPage } from "../../templates/register-page";
+import type { AppEnv } from "../config";
+import type { Realm } from "../db/realms";
+import { issueCsrfToken } from "../http/csrf";
+import { PageError } from "../http/errors";
+import type { Params } from "../http/params";
+import { renderPage } from "../http/render";
+import type { MessageKey } from "../i18n";
+import { PASSWORD_MIN_LENGTH } from "./registration-form";
+
+/** Carries a pending authorization request's parameters from page to page. */
+function withParams(path: string, params: Params): string {
+  const query = new URLSearchParams(params).toString();
+  return query ? `${path}?${query}` : path;
+}
+
+export function loginActionUrl(realm: Realm, params: Params): string {
+  return withParams(`/realms/${realm.name}/login-actions/authenticate`, params);
+}
+
+export function registrationPageUrl(realm: Realm, params: Params): string {
+  return withParams(`/realms/${realm.name}/protocol/openid-connect/registrations`, params);
+}
+
+function registrationActionUrl(realm: Realm, params: Params): string {
+  return withParams(`/realms/${realm.name}/login-actions/registration`, params);
+}
+
+function realmName(realm: Realm): string {
+  return realm.displayName ?? realm.name;
+}
+
+/** The sign-in page, for a pending authorization request or for the account console. */
+export async function showLoginPage(
+  c: Context<AppEnv>,
+  params: Params,
+  options: { login?: string; errorKey?: MessageKey; status?: number } = {},
+) {
+  const realm = c.var.realm;
+  const page = LoginPage({
+    t: c.var.t,
+    locale: c.var.locale,
+    realmName: realmName(realm),
+    action: loginActionUrl(realm, params),
+    registerUrl: realm.registrationAllowed ? registrationPageUrl(realm, params) : undefined,
+    csrfToken: await issueCsrfToken(c),
+    login: options.login,
+    errorKey: options.errorKey,
+  });
+  return renderPage(c, page, options.status);
+}
+
+export interface RegistrationState {
+  values?: { email?: string; firstName?: string; lastName?: string };
+  fieldErrors?: Partial<Record<RegisterField, MessageKey>>;
+  fieldParams?: Partial<Record<string, Record<string, string>>>;
+  status?: number;
+}
+
+/** The sign-up page; refused when the realm does not allow self-registration. */
+export async function showRegistrationPage(
+  c: Context<AppEnv>,
+  params: Params,
+  state: RegistrationState = {},
+) {
+  const realm = c.var.realm;
+  if (!realm.registrationAllowed) throw new PageError("error.registrationDisabled", 403);
+
+  const page = RegisterPage({
+    t: c.var.t,
+    locale: c.var.locale,
+    realmName: realmName(realm),
+    action: registrationActionUrl(realm, params),
+    loginUrl: loginActionUrl(realm, params),
+    csrfToken: await issueCsrfToken(c),
+    values: state.values ?? {},
+    fieldErrors: state.fieldErrors ?? {},
+    fieldParams: state.fieldParams,
+    passwordMinLength: PASSWORD_MIN_LENGTH,
+  });
+  return renderPage(c, page, state.status);
+}

@@ -1,0 +1,101 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../config";
+import { createUser, DuplicateUserError } from "../db/users";
+import { verifyCsrfToken } from "../http/csrf";
+import { OAuthError, PageError } from "../http/errors";
+import { logEvent } from "../http/log";
+import { formParams, queryParams } from "../http/params";
+import { RedirectableError } from "../oidc/authorize/request";
+import { nowSeconds } from "../time";
+import { authenticatePassword } from "./authenticate";
+import {
+  answerInvalidRequest,
+  continueAfterSignIn,
+  establishSession,
+  pendingRequest,
+} from "./continue";
+import { showLoginPage, showRegistrationPage } from "./pages";
+import { checkRegistration } from "./registration-form";
+
+/** Sign-in and sign-up pages and their form actions, under `/realms/:realm`. */
+export const loginRoutes = new Hono<AppEnv>();
+
+/** Form bodies and carried parameters; malformed ones become a page error, never a redirect. */
+async function readForm(c: Parameters<typeof verifyCsrfToken>[0]) {
+  try {
+    return { params: queryParams(c), form: await formParams(c) };
+  } catch (error) {
+    if (error instanceof OAuthError) throw new PageError("error.invalidRequest");
+    throw error;
+  }
+}
+
+loginRoutes.get("/login-actions/authenticate", async (c) => {
+  const params = queryParams(c);
+  const pending = await pendingRequest(c, params);
+  if (pending instanceof RedirectableError) return answerInvalidRequest(c, pending);
+  return showLoginPage(c, params, { login: pending?.loginHint });
+});
+
+loginRoutes.post("/login-actions/authenticate", async (c) => {
+  const { params, form } = await readForm(c);
+  await verifyCsrfToken(c, form.csrf_token);
+  const pending = await pendingRequest(c, params);
+  if (pending instanceof RedirectableError) return answerInvalidRequest(c, pending);
+
+  const login = (form.username ?? "").trim();
+  const password = form.password ?? "";
+  if (!login || !password || login.length > 320 || password.length > 1024) {
+    return showLoginPage(c, params, { login, errorKey: "login.fieldsRequired", status: 400 });
+  }
+
+  const { db, realm } = c.var;
+  const user = await authenticatePassword(c.env, db, realm, login, password);
+  if (!user) {
+    logEvent("login.failed", { realm: realm.id, client: pending?.client.clientId });
+    return showLoginPage(c, params, { login, errorKey: "login.invalidCredentials", status: 401 });
+  }
+
+  const now = nowSeconds();
+  const session = await establishSession(c, user, ["pwd"], now);
+  logEvent("login.succeeded", { realm: realm.id, userId: user.id, sessionId: session.id });
+  return continueAfterSignIn(c, pending, session, now);
+});
+
+loginRoutes.get("/protocol/openid-connect/registrations", async (c) => {
+  const params = queryParams(c);
+  const pending = await pendingRequest(c, params);
+  if (pending instanceof RedirectableError) return answerInvalidRequest(c, pending);
+  return showRegistrationPage(c, params);
+});
+
+loginRoutes.post("/login-actions/registration", async (c) => {
+  const { params, form } = await readForm(c);
+  await verifyCsrfToken(c, form.csrf_token);
+  if (!c.var.realm.registrationAllowed) throw new PageError("error.registrationDisabled", 403);
+  const pending = await pendingRequest(c, params);
+  if (pending instanceof RedirectableError) return answerInvalidRequest(c, pending);
+
+  const check = checkRegistration(form);
+  if (!check.ok) return showRegistrationPage(c, params, { ...check, status: 400 });
+
+  const { db, realm } = c.var;
+  const { email, firstName, lastName, password } = check.registration;
+  let user: Awaited<ReturnType<typeof createUser>>;
+  try {
+    user = await createUser(db, realm.id, { email, firstName, lastName, password });
+  } catch (error) {
+    if (!(error instanceof DuplicateUserError)) throw error;
+    logEvent("register.failed", { realm: realm.id, reason: "duplicate_email" });
+    return showRegistrationPage(c, params, {
+      values: { email, firstName, lastName },
+      fieldErrors: { email: "register.emailTaken" },
+      status: 409,
+    });
+  }
+
+  const now = nowSeconds();
+  const session = await establishSession(c, user, ["pwd"], now);
+  logEvent("register.succeeded", { realm: realm.id, userId: user.id, sessionId: session.id });
+  return continueAfterSignIn(c, pending, session, now);
+});

@@ -1,0 +1,27 @@
+import type { Session } from "../../db/sessions";
+import type { AuthorizationRequest } from "./request";
+
+export type Decision = "issue_code" | "login_required" | "show_login" | "show_registration";
+
+/**
+ * What the authorization endpoint does with a valid request: reuse the SSO session, ask the
+ * person to sign in (or up), or tell the client that interaction is needed.
+ */
+export function decide(
+  request: AuthorizationRequest,
+  session: Session | undefined,
+  now: number,
+): Decision {
+  // OpenID Connect Core §3.1.2.1: max_age bounds the age of the authentication.
+  const tooOld =
+    session !== undefined &&
+    request.maxAge !== undefined &&
+    now - session.authTime > request.maxAge;
+
+  if (request.prompt.includes("none")) {
+    return session === undefined || tooOld ? "login_required" : "issue_code";
+  }
+  if (request.prompt.includes("create")) return "show_registration";
+  if (session === undefined || tooOld || request.prompt.includes("login")) return "show_login";
+  return "issue_code";
+}

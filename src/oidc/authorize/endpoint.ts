@@ -1,0 +1,46 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../config";
+import { OAuthError, PageError } from "../../http/errors";
+import { requestParams } from "../../http/params";
+import { showLoginPage, showRegistrationPage } from "../../login/pages";
+import { currentSession } from "../../login/sso-cookie";
+import { nowSeconds } from "../../time";
+import { decide } from "./decide";
+import { issueCode } from "./issue-code";
+import { parseAuthorizationRequest, RedirectableError } from "./request";
+import { respondWithError } from "./respond";
+
+/** The authorization endpoint, GET or POST (OpenID Connect Core §3.1.2.1). */
+export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Response> {
+  const params = await requestParams(c).catch((error) => {
+    // Until the client and redirect_uri are known good, errors stay on our own page.
+    if (error instanceof OAuthError) throw new PageError("error.invalidRequest");
+    throw error;
+  });
+
+  let request: Awaited<ReturnType<typeof parseAuthorizationRequest>>;
+  try {
+    request = await parseAuthorizationRequest(c.var.db, c.var.realm, params);
+  } catch (error) {
+    if (error instanceof RedirectableError) return respondWithError(c, error, error.error);
+    throw error;
+  }
+
+  const now = nowSeconds();
+  const session = await currentSession(c, c.var.db, c.var.realm, now);
+
+  switch (decide(request, session, now)) {
+    case "issue_code":
+      return issueCode(c, request, session as NonNullable<typeof session>, now);
+    case "login_required":
+      return respondWithError(
+        c,
+        request,
+        new OAuthError("login_required", "The person must sign in."),
+      );
+    case "show_registration":
+      return showRegistrationPage(c, request.params);
+    case "show_login":
+      return showLoginPage(c, request.params, { login: request.loginHint });
+  }
+}

@@ -1,0 +1,111 @@
+import type { Context } from "hono";
+import { decodeJwt, type JWTPayload } from "jose";
+import { LoggedOutPage } from "../../templates/logged-out-page";
+import { LogoutConfirmPage } from "../../templates/logout-confirm-page";
+import type { AppEnv } from "../config";
+import { type Client, findClient } from "../db/clients";
+import { endSession } from "../db/sessions";
+import { issueCsrfToken, verifyCsrfToken } from "../http/csrf";
+import { OAuthError, PageError } from "../http/errors";
+import { logEvent } from "../http/log";
+import { type Params, requestParams } from "../http/params";
+import { renderPage } from "../http/render";
+import { realmKeys } from "../keys/realm-keys";
+import { verifyJwt } from "../keys/sign";
+import { clearSessionCookie, currentSession } from "../login/sso-cookie";
+import { nowSeconds } from "../time";
+
+/**
+ * The ID token a relying party sends as a hint. It may have expired (RP-Initiated Logout
+ * §2), so it is checked as of its own issue time: signature, issuer and type still hold.
+ */
+async function checkIdTokenHint(c: Context<AppEnv>, hint: string): Promise<JWTPayload> {
+  try {
+    const { iat } = decodeJwt(hint);
+    if (typeof iat !== "number") throw new Error("no iat");
+    const keys = await realmKeys(c.env, c.var.realm.id);
+    const claims = await verifyJwt(keys, hint, {
+      issuer: c.var.issuer,
+      currentDate: new Date(iat * 1000),
+    });
+    if (claims.typ !== "ID") throw new Error("not an ID token");
+    return claims;
+  } catch {
+    throw new PageError("error.invalidRequest");
+  }
+}
+
+/** The client the logout request speaks for: named by client_id, or the hint's audience. */
+async function checkClient(c: Context<AppEnv>, params: Params, hint?: JWTPayload) {
+  const hinted = typeof hint?.azp === "string" ? hint.azp : undefined;
+  if (params.client_id && hinted && params.client_id !== hinted) {
+    throw new PageError("error.invalidRequest");
+  }
+  const clientId = params.client_id ?? hinted;
+  if (clientId === undefined) return undefined;
+
+  const client = await findClient(c.var.db, c.var.realm.id, clientId);
+  if (!client || !client.enabled) throw new PageError("error.unknownClient");
+  return client;
+}
+
+/** A post-logout redirect must be registered for the client, exactly. */
+function checkPostLogoutRedirect(params: Params, client: Client | undefined): string | undefined {
+  const uri = params.post_logout_redirect_uri;
+  if (uri === undefined) return undefined;
+  if (!client) throw new PageError("error.missingClientForLogout");
+  if (!client.postLogoutRedirectUris.includes(uri)) throw new PageError("error.invalidRedirectUri");
+  return uri;
+}
+
+/** OpenID Connect RP-Initiated Logout 1.0, GET or POST. */
+export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
+  const params = await requestParams(c).catch((error) => {
+    if (error instanceof OAuthError) throw new PageError("error.invalidRequest");
+    throw error;
+  });
+  const hint = params.id_token_hint ? await checkIdTokenHint(c, params.id_token_hint) : undefined;
+  const client = await checkClient(c, params, hint);
+  const redirectUri = checkPostLogoutRedirect(params, client);
+
+  const { db, realm } = c.var;
+  const session = await currentSession(c, db, realm, nowSeconds());
+  const hintedSession = typeof hint?.sid === "string" ? hint.sid : undefined;
+
+  // Without a hint for this very session, the request may be forged: ask the person first.
+  const provenByHint = hintedSession !== undefined && (!session || session.id === hintedSession);
+  if (!provenByHint) {
+    if (c.req.method !== "POST" || params.confirm !== "yes") {
+      return askToConfirm(c, params);
+    }
+    await verifyCsrfToken(c, params.csrf_token);
+  }
+
+  const ended = provenByHint ? hintedSession : session?.id;
+  if (ended) {
+    await endSession(db, ended);
+    logEvent("logout", { realm: realm.id, sessionId: ended, client: client?.clientId });
+  }
+  if (ended === session?.id) clearSessionCookie(c, realm);
+
+  if (redirectUri === undefined) {
+    return renderPage(c, LoggedOutPage({ t: c.var.t, locale: c.var.locale }));
+  }
+  const target = new URL(redirectUri);
+  if (params.state !== undefined) target.searchParams.set("state", params.state);
+  return c.redirect(target.toString(), 302);
+}
+
+async function askToConfirm(c: Context<AppEnv>, params: Params) {
+  const fields: Params = { ...params, confirm: "yes" };
+  delete fields.csrf_token;
+  const page = LogoutConfirmPage({
+    t: c.var.t,
+    locale: c.var.locale,
+    realmName: c.var.realm.displayName ?? c.var.realm.name,
+    action: `/realms/${c.var.realm.name}/protocol/openid-connect/logout`,
+    csrfToken: await issueCsrfToken(c),
+    fields,
+  });
+  return renderPage(c, page);
+}

@@ -1,0 +1,78 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../config";
+import { consumeAuthorizationCode } from "../../db/authorization-codes";
+import type { Client } from "../../db/clients";
+import { revokeFamily } from "../../db/refresh-tokens";
+import { findSessionById } from "../../db/sessions";
+import { findUserById } from "../../db/users";
+import { OAuthError } from "../../http/errors";
+import { logEvent } from "../../http/log";
+import type { Params } from "../../http/params";
+import { realmKeys } from "../../keys/realm-keys";
+import { nowSeconds } from "../../time";
+import { mintTokens } from "./mint";
+import { checkCodeVerifier } from "./pkce";
+
+/** The `authorization_code` grant (RFC 6749 §4.1.3) with PKCE (RFC 7636). */
+export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client, params: Params) {
+  const { db, realm } = c.var;
+  if (!params.code) throw new OAuthError("invalid_request", "Missing code.");
+  if (!params.redirect_uri) throw new OAuthError("invalid_request", "Missing redirect_uri.");
+
+  const now = nowSeconds();
+  const result = await consumeAuthorizationCode(db, params.code, now);
+
+  // RFC 6749 §4.1.2: a code used twice revokes the tokens already issued from it.
+  if (result.outcome === "replayed") {
+    await revokeFamily(db, result.code.familyId);
+    logEvent("code.replayed", { realm: realm.id, client: client.clientId });
+    throw new OAuthError("invalid_grant", "The authorization code was already used.");
+  }
+  if (result.outcome !== "consumed") {
+    throw new OAuthError("invalid_grant", "The authorization code is invalid or expired.");
+  }
+
+  const code = result.code;
+  if (code.realmId !== realm.id || code.clientId !== client.id) {
+    throw new OAuthError("invalid_grant", "The code was issued to another client.");
+  }
+  if (code.redirectUri !== params.redirect_uri) {
+    throw new OAuthError("invalid_grant", "redirect_uri does not match the authorization request.");
+  }
+  await checkCodeVerifier(code.codeChallenge, params.code_verifier);
+
+  const [session, user] = await Promise.all([
+    findSessionById(db, realm, code.sessionId, now),
+    findUserById(db, realm.id, code.userId),
+  ]);
+  if (!session || !user || !user.enabled) {
+    throw new OAuthError("invalid_grant", "The session behind this code has ended.");
+  }
+
+  const keys = await realmKeys(c.env, realm.id);
+  const { response, refreshRecord } = await mintTokens(
+    db,
+    keys,
+    {
+      realm,
+      issuer: c.var.issuer,
+      client,
+      user,
+      sessionId: session.id,
+      scope: code.scope,
+      authTime: code.authTime,
+      amr: session.amr,
+      familyId: code.familyId,
+      nonce: code.nonce ?? undefined,
+    },
+    now,
+  );
+  await refreshRecord;
+  logEvent("token.issued", {
+    realm: realm.id,
+    client: client.clientId,
+    userId: user.id,
+    grant: "authorization_code",
+  });
+  return response;
+}

@@ -1,0 +1,88 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../config";
+import { constantTimeEqual, sha256 } from "../../crypto/digest";
+import { type Client, findClient } from "../../db/clients";
+import { OAuthError } from "../../http/errors";
+import type { Params } from "../../http/params";
+
+export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "none";
+
+interface Presented {
+  clientId: string;
+  secret?: string;
+  method: ClientAuthMethod;
+}
+
+/** RFC 6749 §2.3.1: the Basic credentials are form-urlencoded before base64. */
+function decodeBasic(header: string): { clientId: string; secret: string } {
+  let decoded: string;
+  try {
+    decoded = atob(header.slice("Basic ".length).trim());
+  } catch {
+    throw new OAuthError("invalid_client", "Malformed Basic credentials.");
+  }
+  const colon = decoded.indexOf(":");
+  if (colon < 0) throw new OAuthError("invalid_client", "Malformed Basic credentials.");
+  try {
+    const form = (value: string) => decodeURIComponent(value.replace(/\+/g, " "));
+    return { clientId: form(decoded.slice(0, colon)), secret: form(decoded.slice(colon + 1)) };
+  } catch {
+    throw new OAuthError("invalid_client", "Malformed Basic credentials.");
+  }
+}
+
+/** Which method the client used; using more than one is refused (RFC 6749 §2.3). */
+function presentedCredentials(authorization: string | undefined, params: Params): Presented {
+  const basic = authorization?.toLowerCase().startsWith("basic ") ? authorization : undefined;
+
+  if (basic) {
+    if (params.client_secret !== undefined) {
+      throw new OAuthError("invalid_request", "Use one client authentication method.");
+    }
+    const { clientId, secret } = decodeBasic(basic);
+    if (params.client_id !== undefined && params.client_id !== clientId) {
+      throw new OAuthError("invalid_client", "client_id does not match the credentials.");
+    }
+    return { clientId, secret, method: "client_secret_basic" };
+  }
+
+  if (params.client_id === undefined) {
+    throw new OAuthError("invalid_client", "Client authentication is required.");
+  }
+  if (params.client_secret !== undefined) {
+    return {
+      clientId: params.client_id,
+      secret: params.client_secret,
+      method: "client_secret_post",
+    };
+  }
+  return { clientId: params.client_id, method: "none" };
+}
+
+/**
+ * Authenticates the client at the token endpoint. Confidential clients prove their secret,
+ * compared as SHA-256 digests in constant time; public clients identify themselves only.
+ */
+export async function authenticateClient(c: Context<AppEnv>, params: Params): Promise<Client> {
+  const presented = presentedCredentials(c.req.header("authorization"), params);
+  const client = await findClient(c.var.db, c.var.realm.id, presented.clientId);
+  const secretHash = presented.secret === undefined ? undefined : await sha256(presented.secret);
+
+  if (!client || !client.enabled) {
+    throw new OAuthError("invalid_client", "Client authentication failed.");
+  }
+  if (client.publicClient) {
+    if (presented.method !== "none") {
+      throw new OAuthError("invalid_client", "Public clients have no secret.");
+    }
+    return client;
+  }
+  if (
+    secretHash === undefined ||
+    client.secretHash === null ||
+    !constantTimeEqual(secretHash, client.secretHash)
+  ) {
+    throw new OAuthError("invalid_client", "Client authentication failed.");
+  }
+  return client;
+}

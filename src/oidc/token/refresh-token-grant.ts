@@ -1,0 +1,93 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../config";
+import type { Client } from "../../db/clients";
+import { revokeFamily, rotateRefreshToken } from "../../db/refresh-tokens";
+import { findSessionById, touchSession } from "../../db/sessions";
+import { findUserById } from "../../db/users";
+import { OAuthError } from "../../http/errors";
+import { logEvent } from "../../http/log";
+import type { Params } from "../../http/params";
+import { realmKeys } from "../../keys/realm-keys";
+import { verifyJwt } from "../../keys/sign";
+import { nowSeconds } from "../../time";
+import { parseScope } from "../scopes";
+import { mintTokens } from "./mint";
+
+/** Scope on refresh may only narrow what was granted (RFC 6749 §6). */
+function narrowScope(granted: string, requested: string | undefined): string {
+  if (requested === undefined) return granted;
+  const allowed = new Set(granted.split(" "));
+  const asked = parseScope(requested);
+  if (asked.some((value) => !allowed.has(value))) {
+    throw new OAuthError("invalid_scope", "The requested scope exceeds the granted scope.");
+  }
+  return asked.join(" ");
+}
+
+/**
+ * The `refresh_token` grant (RFC 6749 §6). Every use rotates the token; presenting a
+ * rotated one revokes its whole family (RFC 9700 §4.14.2).
+ */
+export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, params: Params) {
+  const { db, realm } = c.var;
+  const token = params.refresh_token;
+  if (!token) throw new OAuthError("invalid_request", "Missing refresh_token.");
+
+  const keys = await realmKeys(c.env, realm.id);
+  const claims = await verifyJwt(keys, token, { issuer: c.var.issuer }).catch(() => {
+    throw new OAuthError("invalid_grant", "The refresh token is invalid or expired.");
+  });
+  if (claims.typ !== "Refresh") {
+    throw new OAuthError("invalid_grant", "The refresh token is invalid or expired.");
+  }
+
+  const now = nowSeconds();
+  const result = await rotateRefreshToken(db, token, now);
+  if (result.outcome === "reused") {
+    await revokeFamily(db, result.record.familyId);
+    logEvent("refresh_token.reused", { realm: realm.id, client: client.clientId });
+    throw new OAuthError("invalid_grant", "The refresh token was already used.");
+  }
+  if (result.outcome === "unknown") {
+    throw new OAuthError("invalid_grant", "The refresh token is invalid or revoked.");
+  }
+
+  const record = result.record;
+  if (record.clientId !== client.id || record.realmId !== realm.id) {
+    throw new OAuthError("invalid_grant", "The refresh token was issued to another client.");
+  }
+  const scope = narrowScope(record.scope, params.scope);
+
+  const [session, user] = await Promise.all([
+    findSessionById(db, realm, record.sessionId, now),
+    findUserById(db, realm.id, record.userId),
+  ]);
+  if (!session || !user || !user.enabled) {
+    throw new OAuthError("invalid_grant", "The session has ended.");
+  }
+
+  const { response, refreshRecord } = await mintTokens(
+    db,
+    keys,
+    {
+      realm,
+      issuer: c.var.issuer,
+      client,
+      user,
+      sessionId: session.id,
+      scope,
+      authTime: record.authTime,
+      amr: session.amr,
+      familyId: record.familyId,
+    },
+    now,
+  );
+  await db.batch([refreshRecord, touchSession(db, session.id, now)]);
+  logEvent("token.issued", {
+    realm: realm.id,
+    client: client.clientId,
+    userId: user.id,
+    grant: "refresh_token",
+  });
+  return response;
+}
