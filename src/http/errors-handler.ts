@@ -24,7 +24,7 @@ export function handleError(error: Error, c: Context<AppEnv>): Response | Promis
   }
 
   if (error instanceof PageError) {
-    if (surface === "page") return errorPage(c, error.messageKey as MessageKey, error.status);
+    if (surface === "page") return errorPage(c, error.messageKey, error.status);
     const description = englishByKey[error.messageKey] ?? "The request is not valid.";
     const code = error.status === 404 ? "not_found" : "invalid_request";
     return c.json({ error: code, error_description: description }, error.status as 400);

@@ -1,3 +1,5 @@
+import type { MessageKey } from "../i18n";
+
 /** The `error` values of RFC 6749, OpenID Connect Core and RFC 6750 that Latchkey answers. */
 export type OAuthErrorCode =
   | "invalid_request"
@@ -51,7 +53,7 @@ export class OAuthError extends Error {
  */
 export class PageError extends Error {
   constructor(
-    readonly messageKey: string,
+    readonly messageKey: MessageKey,
     readonly status = 400,
   ) {
     super(messageKey);

@@ -1,0 +1,14 @@
+import styles from "./styles.css";
+
+/** Submits the form post response at once; the page's button covers browsers without it. */
+const formPostScript = `document.addEventListener("DOMContentLoaded", function () {
+  var form = document.forms[0];
+  if (form) form.submit();
+});
+`;
+
+/** Static files served at `/resources/:name`, bundled into the worker. */
+export const assets: Record<string, { body: string; contentType: string }> = {
+  "styles.css": { body: styles, contentType: "text/css; charset=utf-8" },
+  "form-post.js": { body: formPostScript, contentType: "text/javascript; charset=utf-8" },
+};

@@ -1,0 +1,5 @@
+/** Stylesheets are bundled as text (the `Text` module rule in wrangler.toml). */
+declare module "*.css" {
+  const text: string;
+  export default text;
+}

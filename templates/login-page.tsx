@@ -1,0 +1,63 @@
+import type { MessageKey } from "../src/i18n";
+import { FormError } from "./form-error";
+import { Layout } from "./layout";
+import type { PageProps } from "./page-props";
+import { TextField } from "./text-field";
+
+export interface LoginPageProps extends PageProps {
+  realmName?: string;
+  /** Where the form posts to. */
+  action: string;
+  /** The sign-up page, when the realm allows registration. */
+  registerUrl?: string;
+  csrfToken: string;
+  /** The email or username entered before, shown again after a failed attempt. */
+  login?: string;
+  errorKey?: MessageKey;
+}
+
+/** The sign-in form: email or username and password. */
+export function LoginPage(props: LoginPageProps) {
+  const { t, locale, errorKey } = props;
+  const errorId = errorKey ? "login-error" : undefined;
+
+  return (
+    <Layout t={t} locale={locale} title={t("login.title")} realmName={props.realmName}>
+      <h1>{t("login.title")}</h1>
+      <FormError id="login-error" message={errorKey && t(errorKey)} />
+
+      <form method="post" action={props.action}>
+        <input type="hidden" name="csrf_token" value={props.csrfToken} />
+        <TextField
+          name="username"
+          label={t("login.username")}
+          autocomplete="username"
+          value={props.login}
+          describedBy={errorId}
+          required
+          verbatim
+          autofocus={!props.login}
+        />
+        <TextField
+          name="password"
+          type="password"
+          label={t("login.password")}
+          autocomplete="current-password"
+          describedBy={errorId}
+          required
+          verbatim
+          autofocus={Boolean(props.login)}
+        />
+        <button type="submit" class="primary">
+          {t("login.submit")}
+        </button>
+      </form>
+
+      {props.registerUrl && (
+        <p class="alternative">
+          {t("login.noAccount")} <a href={props.registerUrl}>{t("login.register")}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}
