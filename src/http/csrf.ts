@@ -54,7 +54,7 @@ async function tokenFor(secret: string, cookieValue: string): Promise<string> {
  */
 export async function issueCsrfToken(c: Context<AppEnv>): Promise<string> {
   let value = readHostCookie(c, COOKIE);
-  if (!value || value.length !== 43) {
+  if (value?.length !== 43) {
     value = randomToken();
     setHostCookie(c, COOKIE, value);
   }

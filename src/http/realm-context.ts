@@ -22,7 +22,7 @@ export const realmContext: MiddlewareHandler<AppEnv> = async (c, next) => {
     entry = { realm: await findRealmByName(c.var.db, name), until: now + CACHE_MS };
     cache.set(name, entry);
   }
-  if (!entry.realm || !entry.realm.enabled) throw new PageError("error.realmNotFound", 404);
+  if (!entry.realm?.enabled) throw new PageError("error.realmNotFound", 404);
 
   c.set("realm", entry.realm);
   c.set("issuer", `${new URL(c.req.url).origin}/realms/${entry.realm.name}`);

@@ -45,7 +45,7 @@ async function checkClient(c: Context<AppEnv>, params: Params, hint?: JWTPayload
   if (clientId === undefined) return undefined;
 
   const client = await findClient(c.var.db, c.var.realm.id, clientId);
-  if (!client || !client.enabled) throw new PageError("error.unknownClient");
+  if (!client?.enabled) throw new PageError("error.unknownClient");
   return client;
 }
 

@@ -40,7 +40,7 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
       findSessionById(db, realm, sessionId, now),
       findUserById(db, realm.id, String(claims.sub)),
     ]);
-    if (!session || !user || !user.enabled || session.userId !== user.id) {
+    if (!session || !user?.enabled || session.userId !== user.id) {
       throw new OAuthError("invalid_token", "The session behind this token has ended.");
     }
 

@@ -67,7 +67,7 @@ async function checkClient(db: Database, realm: Realm, params: Params): Promise<
   if (!clientId || clientId.length > 255) throw new PageError("error.unknownClient");
 
   const client = await findClient(db, realm.id, clientId);
-  if (!client || !client.enabled) throw new PageError("error.unknownClient");
+  if (!client?.enabled) throw new PageError("error.unknownClient");
   return client;
 }
 

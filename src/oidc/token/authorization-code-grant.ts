@@ -45,7 +45,7 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
     findSessionById(db, realm, code.sessionId, now),
     findUserById(db, realm.id, code.userId),
   ]);
-  if (!session || !user || !user.enabled) {
+  if (!session || !user?.enabled) {
     throw new OAuthError("invalid_grant", "The session behind this code has ended.");
   }
 

@@ -68,7 +68,7 @@ export async function authenticateClient(c: Context<AppEnv>, params: Params): Pr
   const client = await findClient(c.var.db, c.var.realm.id, presented.clientId);
   const secretHash = presented.secret === undefined ? undefined : await sha256(presented.secret);
 
-  if (!client || !client.enabled) {
+  if (!client?.enabled) {
     throw new OAuthError("invalid_client", "Client authentication failed.");
   }
   if (client.publicClient) {

@@ -62,7 +62,7 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
     findSessionById(db, realm, record.sessionId, now),
     findUserById(db, realm.id, record.userId),
   ]);
-  if (!session || !user || !user.enabled) {
+  if (!session || !user?.enabled) {
     throw new OAuthError("invalid_grant", "The session has ended.");
   }
 
