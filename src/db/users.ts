@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, or, sql } from "drizzle-orm";
 import { hashPassword } from "../crypto/password";
 import { randomId } from "../crypto/random";
 import type { Database } from "./client";
@@ -79,33 +79,28 @@ function duplicateOrRethrow(error: unknown): unknown {
   return error;
 }
 
-/** Finds a user by email or username, the way the sign-in form accepts either. */
-export async function findUserByLogin(
+/**
+ * Finds the user a sign-in names (by email first, then username) with their password hash,
+ * in one query whatever the outcome, so the time taken does not tell whether they exist.
+ */
+export async function findLoginCandidate(
   db: Database,
   realmId: string,
   login: string,
-): Promise<User | undefined> {
+): Promise<{ user: User; passwordHash: string | null } | undefined> {
   const key = lookupKey(login);
-  const byEmail = await db.query.users.findFirst({
-    where: and(eq(users.realmId, realmId), eq(users.emailKey, key)),
-  });
-  if (byEmail) return byEmail;
-  return db.query.users.findFirst({
-    where: and(eq(users.realmId, realmId), eq(users.usernameKey, key)),
-  });
+  const [row] = await db
+    .select({ user: users, passwordHash: credentials.secretData })
+    .from(users)
+    .leftJoin(credentials, and(eq(credentials.userId, users.id), eq(credentials.type, "password")))
+    .where(and(eq(users.realmId, realmId), or(eq(users.emailKey, key), eq(users.usernameKey, key))))
+    .orderBy(desc(sql`${users.emailKey} = ${key}`))
+    .limit(1);
+  return row;
 }
 
 export async function findUserById(db: Database, realmId: string, id: string) {
   return db.query.users.findFirst({ where: and(eq(users.realmId, realmId), eq(users.id, id)) });
-}
-
-/** The stored password hash of a user, if they have one. */
-export async function findPasswordHash(db: Database, userId: string): Promise<string | undefined> {
-  const row = await db.query.credentials.findFirst({
-    where: and(eq(credentials.userId, userId), eq(credentials.type, "password")),
-    columns: { secretData: true },
-  });
-  return row?.secretData;
 }
 
 /** Replaces a password hash, e.g. when its parameters were raised since it was made. */

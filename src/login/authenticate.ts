@@ -2,13 +2,7 @@ import type { Env } from "../config";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../crypto/password";
 import type { Database } from "../db/client";
 import type { Realm } from "../db/realms";
-import {
-  findPasswordHash,
-  findUserByLogin,
-  lookupKey,
-  type User,
-  updatePasswordHash,
-} from "../db/users";
+import { findLoginCandidate, lookupKey, type User, updatePasswordHash } from "../db/users";
 import { accountGuard, guardPolicy } from "../limits/guard";
 
 /**
@@ -23,8 +17,9 @@ export async function authenticatePassword(
   login: string,
   password: string,
 ): Promise<User | undefined> {
-  const user = await findUserByLogin(db, realm.id, login);
-  const hash = user?.enabled ? await findPasswordHash(db, user.id) : undefined;
+  const candidate = await findLoginCandidate(db, realm.id, login);
+  const user = candidate?.user;
+  const hash = user?.enabled ? (candidate?.passwordHash ?? undefined) : undefined;
 
   // Unknown accounts get a guard too, so the work done never depends on whether one exists.
   const guard = accountGuard(env, realm.id, user ? `user:${user.id}` : `login:${lookupKey(login)}`);
