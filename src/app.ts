@@ -63,6 +63,13 @@ app.get("/resources/:name", (c) => {
   });
 });
 
+app.use(`${oidc}/auth`, page);
+app.use(`${oidc}/logout`, page);
+app.use(`${oidc}/registrations`, page);
+app.use("/realms/:realm/login-actions/*", page);
+app.use("/realms/:realm/account/*", page);
+app.use("/realms/:realm/account", page);
+// After the surface is known, so an unknown realm answers as a page or as JSON.
 app.use("/realms/:realm/*", realmContext);
 app.use(`${oidc}/token`, openCors);
 app.use(`${oidc}/userinfo`, openCors);
@@ -74,13 +81,6 @@ app.get("/realms/:realm/.well-known/oauth-authorization-server", discoveryEndpoi
 app.get(`${oidc}/certs`, certsEndpoint);
 app.post(`${oidc}/token`, tokenEndpoint);
 app.on(["GET", "POST"], `${oidc}/userinfo`, userinfoEndpoint);
-
-app.use(`${oidc}/auth`, page);
-app.use(`${oidc}/logout`, page);
-app.use(`${oidc}/registrations`, page);
-app.use("/realms/:realm/login-actions/*", page);
-app.use("/realms/:realm/account/*", page);
-app.use("/realms/:realm/account", page);
 
 app.on(["GET", "POST"], `${oidc}/auth`, authorizationEndpoint);
 app.on(["GET", "POST"], `${oidc}/logout`, logoutEndpoint);
