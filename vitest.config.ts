@@ -13,7 +13,7 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: migrations,
-                KEY_ENCRYPTION_SECRET: "dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLXNlY3JldC0zMmI=",
+                KEY_ENCRYPTION_SECRET: "bGF0Y2hrZXktdGVzdC1vbmx5LXNlY3JldC0zMmJ5dGU=",
               },
             },
           }),

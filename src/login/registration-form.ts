@@ -1,15 +1,43 @@
+import { z } from "zod";
 import type { RegisterField } from "../../templates/register-page";
+import { MAX_PASSWORD_LENGTH } from "../crypto/password";
 import type { Params } from "../http/params";
 import type { MessageKey } from "../i18n";
 
 /** NIST SP 800-63B §5.1.1.2: at least 8 characters; long passphrases welcome. */
 export const PASSWORD_MIN_LENGTH = 8;
-/** Bounded so hashing cost stays bounded; matches the password hasher's cap. */
-export const PASSWORD_MAX_LENGTH = 1024;
 
-// A pragmatic address check: one @, no spaces, a dot in the domain. Deliverability is proven
-// by email verification, not by a pattern.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const message = (key: MessageKey) => ({ message: key });
+
+const name = z
+  .string(message("register.fieldRequired"))
+  .trim()
+  .min(1, message("register.fieldRequired"))
+  .max(255, message("register.fieldTooLong"));
+
+/** The sign-up form; each issue's message is the key of the text shown beside its field. */
+const registrationForm = z
+  .object({
+    email: z
+      .string(message("register.fieldRequired"))
+      .trim()
+      .min(1, message("register.fieldRequired"))
+      .max(254, message("register.emailInvalid"))
+      // Internationalized addresses (RFC 6531) are valid; the lookup key normalizes them.
+      .pipe(z.email({ ...message("register.emailInvalid"), pattern: z.regexes.unicodeEmail })),
+    firstName: name,
+    lastName: name,
+    password: z
+      .string(message("register.passwordTooShort"))
+      .min(PASSWORD_MIN_LENGTH, message("register.passwordTooShort"))
+      .max(MAX_PASSWORD_LENGTH, message("register.passwordTooLong")),
+    "password-confirm": z.string().optional(),
+  })
+  .refine((form) => form.password === form["password-confirm"], {
+    ...message("register.passwordMismatch"),
+    path: ["passwordConfirm"],
+    when: (payload) => payload.issues.length === 0,
+  });
 
 export interface Registration {
   email: string;
@@ -27,36 +55,27 @@ export type RegistrationCheck =
       fieldParams: Partial<Record<string, Record<string, string>>>;
     };
 
-/** Validates the sign-up form, collecting one message per field. */
+const fieldParams = {
+  password: { min: String(PASSWORD_MIN_LENGTH), max: String(MAX_PASSWORD_LENGTH) },
+};
+
+/** Validates the sign-up form, collecting the first message for each field. */
 export function checkRegistration(form: Params): RegistrationCheck {
-  const email = (form.email ?? "").trim();
-  const firstName = (form.firstName ?? "").trim();
-  const lastName = (form.lastName ?? "").trim();
-  const password = form.password ?? "";
+  const result = registrationForm.safeParse(form);
+  if (result.success) {
+    const { email, firstName, lastName, password } = result.data;
+    return { ok: true, registration: { email, firstName, lastName, password } };
+  }
+
   const fieldErrors: Partial<Record<RegisterField, MessageKey>> = {};
-  const fieldParams: Partial<Record<string, Record<string, string>>> = {};
-
-  if (!email) fieldErrors.email = "register.fieldRequired";
-  else if (email.length > 254 || !EMAIL.test(email)) fieldErrors.email = "register.emailInvalid";
-
-  if (!firstName) fieldErrors.firstName = "register.fieldRequired";
-  else if (firstName.length > 255) fieldErrors.firstName = "register.fieldTooLong";
-
-  if (!lastName) fieldErrors.lastName = "register.fieldRequired";
-  else if (lastName.length > 255) fieldErrors.lastName = "register.fieldTooLong";
-
-  if (password.length < PASSWORD_MIN_LENGTH) {
-    fieldErrors.password = "register.passwordTooShort";
-    fieldParams.password = { min: String(PASSWORD_MIN_LENGTH) };
-  } else if (password.length > PASSWORD_MAX_LENGTH) {
-    fieldErrors.password = "register.passwordTooLong";
-    fieldParams.password = { max: String(PASSWORD_MAX_LENGTH) };
-  } else if (password !== form["password-confirm"]) {
-    fieldErrors.passwordConfirm = "register.passwordMismatch";
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0]) as RegisterField;
+    fieldErrors[field] ??= issue.message as MessageKey;
   }
-
-  if (Object.keys(fieldErrors).length > 0) {
-    return { ok: false, values: { email, firstName, lastName }, fieldErrors, fieldParams };
-  }
-  return { ok: true, registration: { email, firstName, lastName, password } };
+  const values = {
+    email: form.email?.trim(),
+    firstName: form.firstName?.trim(),
+    lastName: form.lastName?.trim(),
+  };
+  return { ok: false, values, fieldErrors, fieldParams };
 }

@@ -1,5 +1,7 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../config";
+import { MAX_PASSWORD_LENGTH } from "../crypto/password";
 import { createUser, DuplicateUserError } from "../db/users";
 import { verifyCsrfToken } from "../http/csrf";
 import { OAuthError, PageError } from "../http/errors";
@@ -16,6 +18,12 @@ import {
 } from "./continue";
 import { showLoginPage, showRegistrationPage } from "./pages";
 import { checkRegistration } from "./registration-form";
+
+/** The sign-in form: an email or username and a password, both bounded. */
+const loginForm = z.object({
+  username: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+});
 
 /** Sign-in and sign-up pages and their form actions, under `/realms/:realm`. */
 export const loginRoutes = new Hono<AppEnv>();
@@ -43,11 +51,12 @@ loginRoutes.post("/login-actions/authenticate", async (c) => {
   const pending = await pendingRequest(c, params);
   if (pending instanceof RedirectableError) return answerInvalidRequest(c, pending);
 
-  const login = (form.username ?? "").trim();
-  const password = form.password ?? "";
-  if (!login || !password || login.length > 320 || password.length > 1024) {
+  const credentials = loginForm.safeParse(form);
+  if (!credentials.success) {
+    const login = form.username?.trim().slice(0, 320);
     return showLoginPage(c, params, { login, errorKey: "login.fieldsRequired", status: 400 });
   }
+  const { username: login, password } = credentials.data;
 
   const { db, realm } = c.var;
   const user = await authenticatePassword(c.env, db, realm, login, password);
