@@ -3,7 +3,7 @@ import { getCookie } from "hono/cookie";
 import { cors } from "hono/cors";
 import { assets } from "../templates/assets";
 import { accountRoutes } from "./account/routes";
-import type { AppEnv } from "./config";
+import { type AppEnv, checkConfig } from "./config";
 import { database } from "./db/client";
 import { errorPage, handleError } from "./http/errors-handler";
 import { realmContext } from "./http/realm-context";
@@ -19,7 +19,6 @@ import { userinfoEndpoint } from "./oidc/userinfo";
 
 /** Resolves what every request needs once: the store, the language, the error surface. */
 const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set("db", database(c.env.DB));
   c.set("surface", "api");
   const locale = negotiateLocale({
     uiLocales: new URL(c.req.url).searchParams.get("ui_locales"),
@@ -28,6 +27,8 @@ const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   });
   c.set("locale", locale);
   c.set("t", translator(locale));
+  checkConfig(c.env);
+  c.set("db", database(c.env.DB));
   await next();
 };
 

@@ -1,3 +1,4 @@
+import { secretBytes } from "./crypto/secret";
 import type { Database } from "./db/client";
 import type { Realm } from "./db/realms";
 import type { Locale, Translator } from "./i18n";
@@ -30,4 +31,16 @@ export interface RequestVariables {
 export interface AppEnv {
   Bindings: Env;
   Variables: RequestVariables;
+}
+
+let checkedSecret: string | undefined;
+
+/**
+ * Validates the deployment's settings once per isolate, so a missing or weak secret fails
+ * every request loudly instead of some of them strangely.
+ */
+export function checkConfig(env: Env): void {
+  if (checkedSecret === env.KEY_ENCRYPTION_SECRET) return;
+  secretBytes(env.KEY_ENCRYPTION_SECRET);
+  checkedSecret = env.KEY_ENCRYPTION_SECRET;
 }

@@ -3,6 +3,7 @@ import { base64url } from "jose";
 import type { AppEnv } from "../config";
 import { constantTimeEqual } from "../crypto/digest";
 import { randomToken } from "../crypto/random";
+import { secretBytes } from "../crypto/secret";
 import { readHostCookie, setHostCookie } from "./cookies";
 import { PageError } from "./errors";
 
@@ -14,13 +15,9 @@ function csrfKey(secret: string): Promise<CryptoKey> {
   let key = keyCache.get(secret);
   if (!key) {
     key = (async () => {
-      const material = await crypto.subtle.importKey(
-        "raw",
-        base64url.decode(secret.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")),
-        "HKDF",
-        false,
-        ["deriveKey"],
-      );
+      const material = await crypto.subtle.importKey("raw", secretBytes(secret), "HKDF", false, [
+        "deriveKey",
+      ]);
       return crypto.subtle.deriveKey(
         {
           name: "HKDF",

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { ErrorPage } from "../../templates/error-page";
 import type { AppEnv } from "../config";
+import { ConfigError } from "../crypto/secret";
 import type { MessageKey } from "../i18n";
 import { OAuthError, PageError } from "./errors";
 import { logEvent } from "./log";
@@ -30,7 +31,8 @@ export function handleError(error: Error, c: Context<AppEnv>): Response | Promis
     return c.json({ error: code, error_description: description }, error.status as 400);
   }
 
-  logEvent("server.error", { name: error.name, message: error.message.slice(0, 200) });
+  const event = error instanceof ConfigError ? "config.invalid" : "server.error";
+  logEvent(event, { name: error.name, message: error.message.slice(0, 200) });
   if (surface === "page") return errorPage(c, "error.internal", 500);
   return c.json({ error: "server_error", error_description: "Internal error." }, 500);
 }

@@ -10,6 +10,8 @@ export type LogEvent =
   | "refresh_token.reused"
   | "logout"
   | "request.invalid"
+  | "keys.publish_failed"
+  | "config.invalid"
   | "server.error";
 
 /**

@@ -1,4 +1,5 @@
 import type { JWK } from "jose";
+import { logEvent } from "../http/log";
 import { SIGNING_ALGS, type SigningAlg } from "./generate";
 import { activeKey, type StoredSigningKey } from "./stored-keys";
 
@@ -36,9 +37,7 @@ export async function publishKeys(
     });
   } catch (error) {
     // KV allows one write per second per key: isolates warming together may be refused.
-    console.warn(
-      JSON.stringify({ event: "keys.publish_failed", realm: realmId, error: String(error) }),
-    );
+    logEvent("keys.publish_failed", { realm: realmId, error: String(error).slice(0, 200) });
   }
 }
 

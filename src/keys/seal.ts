@@ -1,4 +1,5 @@
 import { base64url } from "jose";
+import { secretBytes } from "../crypto/secret";
 
 /** Why a sealed blob could not be opened: never a partial or garbled plaintext. */
 export class SealError extends Error {
@@ -8,7 +9,6 @@ export class SealError extends Error {
 const VERSION = "v1";
 const INFO = "latchkey signing-key seal v1";
 const IV_BYTES = 12;
-const MIN_SECRET_BYTES = 32;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -66,7 +66,7 @@ function sealingKey(secret: string): Promise<CryptoKey> {
 
 // HKDF with its own `info` label, so the same secret can derive other keys (CSRF) independently.
 async function deriveSealingKey(secret: string): Promise<CryptoKey> {
-  const material = await crypto.subtle.importKey("raw", decodeSecret(secret), "HKDF", false, [
+  const material = await crypto.subtle.importKey("raw", secretBytes(secret), "HKDF", false, [
     "deriveKey",
   ]);
 
@@ -77,18 +77,4 @@ async function deriveSealingKey(secret: string): Promise<CryptoKey> {
     false,
     ["encrypt", "decrypt"],
   );
-}
-
-function decodeSecret(secret: string): Uint8Array<ArrayBuffer> {
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = Uint8Array.from(atob(secret), (char) => char.charCodeAt(0));
-  } catch {
-    throw new SealError("KEY_ENCRYPTION_SECRET is not valid base64");
-  }
-
-  if (bytes.byteLength < MIN_SECRET_BYTES) {
-    throw new SealError(`KEY_ENCRYPTION_SECRET must decode to at least ${MIN_SECRET_BYTES} bytes`);
-  }
-  return bytes;
 }
