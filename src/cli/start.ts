@@ -1,0 +1,49 @@
+import { join } from "node:path";
+import { parseStartArgs, usage } from "./args";
+import { startDevServer, waitUntilListening } from "./dev-server";
+import { ensureDevVars } from "./dev-vars";
+import { importRealmFiles } from "./import";
+import { applyMigrations } from "./migrations";
+
+/** `npm start`: local Latchkey on wrangler dev, with migrations applied and realms imported. */
+async function main(): Promise<void> {
+  const root = join(import.meta.dirname, "..", "..");
+  const demoRealm = join(root, "src", "realm-import", "demo-realm.json");
+  const options = parseStartArgs(process.argv.slice(2), demoRealm);
+  if (options.help) {
+    process.stdout.write(usage);
+    return;
+  }
+
+  const devVars = await ensureDevVars(root);
+  if (devVars !== "kept") log(`Wrote a new KEY_ENCRYPTION_SECRET to .dev.vars (${devVars})`);
+
+  log("Applying D1 migrations to the local database");
+  await applyMigrations(root, options.persistTo);
+
+  const imports = await importRealmFiles(root, options.persistTo, options.realmFiles);
+  for (const { realm, created } of imports) {
+    log(created ? `Imported realm ${realm}` : `Realm ${realm} exists already; import skipped`);
+  }
+
+  const child = startDevServer(root, options.port, options.persistTo);
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  await waitUntilListening(child, options.port);
+
+  log(banner(options.port, options.realmFiles.includes(demoRealm)));
+}
+
+function banner(port: number, demo: boolean): string {
+  const url = `http://localhost:${port}/`;
+  if (!demo) return `Latchkey is running at ${url}`;
+  return `Latchkey is running at ${url} — open it to sign up or sign in (realm demo; demo user demo@example.com / demo-password-1)`;
+}
+
+function log(message: string): void {
+  process.stdout.write(`\n[latchkey] ${message}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`\n[latchkey] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

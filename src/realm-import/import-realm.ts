@@ -1,0 +1,70 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { findRealmByName } from "../db/realms";
+import { clients, realms } from "../db/schema";
+import { createUser, DuplicateUserError } from "../db/users";
+import { ImportError, jsonPath } from "./import-error";
+import { type RealmRepresentation, realmRepresentation } from "./representation";
+import { clientRow, newUser, realmRow } from "./rows";
+
+export interface ImportResult {
+  realm: string;
+  created: boolean;
+}
+
+/**
+ * Imports a realm from a Keycloak-shaped realm representation. Like Keycloak's
+ * `--import-realm`, a realm that already exists is left as it is.
+ */
+export async function importRealm(db: Database, representation: unknown): Promise<ImportResult> {
+  const rep = validate(representation);
+
+  if (await findRealmByName(db, rep.realm)) return { realm: rep.realm, created: false };
+
+  const now = Math.floor(Date.now() / 1000);
+  const realm = realmRow(rep, now);
+  const clientRows = await Promise.all((rep.clients ?? []).map((c) => clientRow(c, realm.id, now)));
+  const insertClients = clientRows.map((row) => db.insert(clients).values(row));
+
+  try {
+    await db.batch([db.insert(realms).values(realm), ...insertClients]);
+  } catch (error) {
+    // Another import of the same realm won the race: skip, as if it had been there before.
+    if (await findRealmByName(db, rep.realm)) return { realm: rep.realm, created: false };
+    throw error;
+  }
+
+  try {
+    await createUsers(db, realm.id, rep);
+  } catch (error) {
+    // createUser writes one user per batch: remove the realm so no part of it stays behind.
+    await db.delete(realms).where(eq(realms.id, realm.id));
+    throw error;
+  }
+  return { realm: rep.realm, created: true };
+}
+
+function validate(representation: unknown): RealmRepresentation {
+  const result = realmRepresentation.safeParse(representation);
+  if (result.success) return result.data;
+
+  const issues = result.error.issues.map((issue) => ({
+    path: jsonPath(issue.path),
+    message: issue.message,
+  }));
+  throw new ImportError(issues);
+}
+
+async function createUsers(db: Database, realmId: string, rep: RealmRepresentation) {
+  for (const [index, user] of (rep.users ?? []).entries()) {
+    try {
+      await createUser(db, realmId, newUser(user));
+    } catch (error) {
+      if (!(error instanceof DuplicateUserError)) throw error;
+      // A user without a username gets their email as username, so the email is to blame.
+      const field = user.username ? error.field : "email";
+      const message = `another user in this realm already has this ${error.field}`;
+      throw ImportError.at(["users", index, field], message);
+    }
+  }
+}

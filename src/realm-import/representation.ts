@@ -1,0 +1,168 @@
+import { z } from "zod";
+import { MAX_PASSWORD_LENGTH } from "../crypto/password";
+import { redirectUriProblem, webOriginProblem } from "./uris";
+
+/**
+ * The subset of Keycloak's RealmRepresentation that Latchkey imports. Unknown fields are
+ * ignored, as Keycloak's own import ignores what it does not know.
+ */
+
+const problem = (check: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const message = check(value);
+    if (message) ctx.addIssue({ code: "custom", message });
+  });
+
+const seconds = z
+  .int()
+  .min(1)
+  .max(10 * 365 * 24 * 3600);
+const text = z.string().max(255);
+
+const realmName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    "must be URL-safe: 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit",
+  );
+
+/** Keycloak stores several URIs in one attribute, separated by "##"; "+" means the redirect URIs. */
+const postLogoutRedirectUris = z.string().transform((value, ctx) => {
+  const entries = value
+    .split("##")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  for (const entry of entries) {
+    const message = entry === "+" ? undefined : redirectUriProblem(entry);
+    if (message) ctx.addIssue({ code: "custom", message });
+  }
+  return entries;
+});
+
+const pkceMethod = z.string().superRefine((value, ctx) => {
+  if (value !== "" && value !== "S256") {
+    ctx.addIssue({ code: "custom", message: `"${value}" is not supported; only "S256" is` });
+  }
+});
+
+const client = z
+  .object({
+    clientId: z
+      .string()
+      .regex(/^[\x21-\x7E]{1,255}$/, "must be 1 to 255 printable ASCII characters, no spaces"),
+    name: text.nullish(),
+    enabled: z.boolean().nullish(),
+    publicClient: z.boolean().nullish(),
+    secret: z.string().min(1).nullish(),
+    redirectUris: z.array(problem(redirectUriProblem)).nullish(),
+    webOrigins: z.array(problem(webOriginProblem)).nullish(),
+    attributes: z
+      .object({
+        "post.logout.redirect.uris": postLogoutRedirectUris.nullish(),
+        "pkce.code.challenge.method": pkceMethod.nullish(),
+      })
+      .nullish(),
+  })
+  .superRefine((value, ctx) => {
+    if (!value.publicClient && !value.secret) {
+      const message = "a confidential client (publicClient false) needs a secret";
+      ctx.addIssue({ code: "custom", path: ["secret"], message });
+    }
+  });
+
+const hashedFields = ["hashedSaltedValue", "secretData", "credentialData", "salt"] as const;
+
+const credential = z
+  .object({
+    type: z.string(),
+    value: z.string().min(1).max(MAX_PASSWORD_LENGTH).nullish(),
+    temporary: z.boolean().nullish(),
+    hashedSaltedValue: z.unknown().optional(),
+    secretData: z.unknown().optional(),
+    credentialData: z.unknown().optional(),
+    salt: z.unknown().optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.type !== "password") {
+      const message = `"${value.type}" credentials cannot be imported; only "password" can`;
+      ctx.addIssue({ code: "custom", path: ["type"], message });
+    } else if (!value.value) {
+      const hashed = hashedFields.some((field) => value[field] !== undefined);
+      const message = hashed
+        ? "hashed credentials cannot be imported yet; give the password in plain text as value"
+        : "a password credential needs a value";
+      ctx.addIssue({ code: "custom", path: ["value"], message });
+    } else if (value.temporary) {
+      const message = "temporary passwords cannot be imported yet (no required actions so far)";
+      ctx.addIssue({ code: "custom", path: ["temporary"], message });
+    }
+  });
+
+const user = z
+  .object({
+    username: z.string().trim().min(1).max(255).nullish(),
+    email: z
+      .string()
+      .trim()
+      .max(254)
+      .regex(/^[^\s@]+@[^\s@]+$/, "is not an email address")
+      .nullish(),
+    emailVerified: z.boolean().nullish(),
+    firstName: text.nullish(),
+    lastName: text.nullish(),
+    enabled: z.boolean().nullish(),
+    credentials: z.array(credential).nullish(),
+  })
+  .superRefine((value, ctx) => {
+    if (!value.username && !value.email) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["username"],
+        message: "a user needs a username or an email",
+      });
+    }
+    const passwords = value.credentials?.filter((c) => c.type === "password") ?? [];
+    if (passwords.length > 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["credentials"],
+        message: "a user has at most one password",
+      });
+    }
+  });
+
+const clients = z.array(client).superRefine((list, ctx) => {
+  const seen = new Set<string>();
+  list.forEach((entry, index) => {
+    if (seen.has(entry.clientId)) {
+      const message = `"${entry.clientId}" appears twice in this realm`;
+      ctx.addIssue({ code: "custom", path: [index, "clientId"], message });
+    }
+    seen.add(entry.clientId);
+  });
+});
+
+export const realmRepresentation = z.object({
+  realm: realmName,
+  displayName: text.nullish(),
+  enabled: z.boolean().nullish(),
+  registrationAllowed: z.boolean().nullish(),
+  accessTokenLifespan: seconds.nullish(),
+  ssoSessionIdleTimeout: seconds.nullish(),
+  ssoSessionMaxLifespan: seconds.nullish(),
+  bruteForceProtected: z.boolean().nullish(),
+  failureFactor: z.int().min(1).max(1000).nullish(),
+  waitIncrementSeconds: seconds.nullish(),
+  maxFailureWaitSeconds: seconds.nullish(),
+  maxDeltaTimeSeconds: seconds.nullish(),
+  defaultLocale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "is not a language tag such as en or de")
+    .nullish(),
+  clients: clients.nullish(),
+  users: z.array(user).nullish(),
+});
+
+export type RealmRepresentation = z.infer<typeof realmRepresentation>;
+export type ClientRepresentation = z.infer<typeof client>;
+export type UserRepresentation = z.infer<typeof user>;

@@ -1,0 +1,81 @@
+import { sha256 } from "../crypto/digest";
+import { randomId } from "../crypto/random";
+import type { clients, realms } from "../db/schema";
+import type { NewUser } from "../db/users";
+import type {
+  ClientRepresentation,
+  RealmRepresentation,
+  UserRepresentation,
+} from "./representation";
+import { originsOf } from "./uris";
+
+type RealmRow = typeof realms.$inferInsert;
+type ClientRow = typeof clients.$inferInsert;
+
+/** The realm row for a representation; settings it leaves out keep the schema's defaults. */
+export function realmRow(rep: RealmRepresentation, now: number): RealmRow {
+  return {
+    id: randomId(),
+    name: rep.realm,
+    displayName: rep.displayName ?? null,
+    enabled: rep.enabled ?? undefined,
+    registrationAllowed: rep.registrationAllowed ?? undefined,
+    accessTokenLifespan: rep.accessTokenLifespan ?? undefined,
+    ssoSessionIdleTimeout: rep.ssoSessionIdleTimeout ?? undefined,
+    ssoSessionMaxLifespan: rep.ssoSessionMaxLifespan ?? undefined,
+    bruteForceProtected: rep.bruteForceProtected ?? undefined,
+    failureFactor: rep.failureFactor ?? undefined,
+    waitIncrementSeconds: rep.waitIncrementSeconds ?? undefined,
+    maxFailureWaitSeconds: rep.maxFailureWaitSeconds ?? undefined,
+    maxDeltaTimeSeconds: rep.maxDeltaTimeSeconds ?? undefined,
+    defaultLocale: rep.defaultLocale ?? undefined,
+    createdAt: now,
+  };
+}
+
+/** The client row for a representation: the secret only as its SHA-256, "+" entries expanded. */
+export async function clientRow(
+  rep: ClientRepresentation,
+  realmId: string,
+  now: number,
+): Promise<ClientRow> {
+  const publicClient = rep.publicClient ?? false;
+  const redirectUris = rep.redirectUris ?? [];
+  const postLogout = rep.attributes?.["post.logout.redirect.uris"] ?? [];
+  const webOrigins = rep.webOrigins ?? [];
+
+  return {
+    id: randomId(),
+    realmId,
+    clientId: rep.clientId,
+    name: rep.name ?? null,
+    enabled: rep.enabled ?? true,
+    publicClient,
+    // Keycloak ignores the secret of a public client; so does Latchkey.
+    secretHash: !publicClient && rep.secret ? await sha256(rep.secret) : null,
+    redirectUris,
+    postLogoutRedirectUris: expandPlus(postLogout, redirectUris),
+    webOrigins: expandPlus(webOrigins, originsOf(redirectUris)),
+    pkceRequired: rep.attributes?.["pkce.code.challenge.method"] === "S256",
+    createdAt: now,
+  };
+}
+
+/** The input for createUser. */
+export function newUser(rep: UserRepresentation): NewUser {
+  const password = rep.credentials?.find((credential) => credential.type === "password");
+  return {
+    username: rep.username ?? undefined,
+    email: rep.email ?? undefined,
+    emailVerified: rep.emailVerified ?? false,
+    firstName: rep.firstName ?? undefined,
+    lastName: rep.lastName ?? undefined,
+    enabled: rep.enabled ?? true,
+    password: password?.value ?? undefined,
+  };
+}
+
+function expandPlus(entries: readonly string[], plus: readonly string[]): string[] {
+  const expanded = entries.flatMap((entry) => (entry === "+" ? plus : [entry]));
+  return [...new Set(expanded)];
+}

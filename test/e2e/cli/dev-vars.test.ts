@@ -1,0 +1,52 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ensureDevVars } from "../../../src/cli/dev-vars";
+
+let root: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "latchkey-dev-vars-"));
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe(".dev.vars for local development", () => {
+  it("is created with a KEY_ENCRYPTION_SECRET of 32 random bytes, readable only by its owner", async () => {
+    expect(await ensureDevVars(root)).toBe("created");
+
+    const text = await readFile(join(root, ".dev.vars"), "utf8");
+    const secret = /^KEY_ENCRYPTION_SECRET=(\S+)\n$/.exec(text)?.[1] ?? "";
+    expect(Buffer.from(secret, "base64")).toHaveLength(32);
+    expect((await stat(join(root, ".dev.vars"))).mode & 0o777).toBe(0o600);
+  });
+
+  it("is never overwritten once it holds a secret", async () => {
+    await writeFile(join(root, ".dev.vars"), "KEY_ENCRYPTION_SECRET=keep-me\nOTHER=1\n");
+
+    expect(await ensureDevVars(root)).toBe("kept");
+
+    expect(await readFile(join(root, ".dev.vars"), "utf8")).toBe(
+      "KEY_ENCRYPTION_SECRET=keep-me\nOTHER=1\n",
+    );
+  });
+
+  it("gets the secret appended when it has other variables but no secret", async () => {
+    await writeFile(join(root, ".dev.vars"), "OTHER=1");
+
+    expect(await ensureDevVars(root)).toBe("added");
+
+    expect(await readFile(join(root, ".dev.vars"), "utf8")).toMatch(
+      /^OTHER=1\nKEY_ENCRYPTION_SECRET=\S+\n$/,
+    );
+  });
+
+  it("is made once when two start commands race", async () => {
+    const results = await Promise.all([ensureDevVars(root), ensureDevVars(root)]);
+
+    expect(results.sort()).toEqual(["created", "kept"]);
+  });
+});
