@@ -1,0 +1,44 @@
+import {
+  createExecutionContext,
+  createScheduledController,
+  env,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { database } from "../../../src/db/client";
+import { findRealmByName } from "../../../src/db/realms";
+import { sessions } from "../../../src/db/schema";
+import { startSession } from "../../../src/db/sessions";
+import { findLoginCandidate } from "../../../src/db/users";
+import worker from "../../../src/index";
+import { seedRealm } from "../support/realm";
+
+describe("scheduled clean-up of expired sessions", () => {
+  it("deletes sessions past their maximum lifespan and keeps live ones", async () => {
+    const db = database(env.DB);
+    const { name } = await seedRealm();
+    const realm = await findRealmByName(db, name);
+    if (!realm) throw new Error("realm missing");
+    const candidate = await findLoginCandidate(db, realm.id, "ada");
+    const userId = candidate?.user.id ?? "";
+
+    const now = Math.floor(Date.now() / 1000);
+    const old = await startSession(
+      db,
+      realm,
+      userId,
+      ["pwd"],
+      now - realm.ssoSessionMaxLifespan - 10,
+    );
+    const live = await startSession(db, realm, userId, ["pwd"], now);
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController(), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const left = await db.select().from(sessions).where(eq(sessions.userId, userId));
+    expect(left.map((row) => row.id)).toEqual([live.session.id]);
+    expect(left.map((row) => row.id)).not.toContain(old.session.id);
+  });
+});
