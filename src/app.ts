@@ -56,7 +56,9 @@ app.notFound((c) => {
 
 app.get("/", (c) => c.redirect(`/realms/${c.env.DEFAULT_REALM ?? "demo"}/account`));
 app.get("/resources/:name", (c) => {
-  const asset = assets[c.req.param("name")];
+  const name = c.req.param("name");
+  // Own keys only: `toString` or `__proto__` must not reach Object.prototype.
+  const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
   if (!asset) return c.notFound();
   return c.body(asset.body, 200, {
     "Content-Type": asset.contentType,

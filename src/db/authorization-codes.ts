@@ -2,7 +2,7 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import { sha256 } from "../crypto/digest";
 import { randomId, randomToken } from "../crypto/random";
 import type { Database } from "./client";
-import { authorizationCodes } from "./schema";
+import { authorizationCodes, refreshTokens } from "./schema";
 
 export type AuthorizationCode = typeof authorizationCodes.$inferSelect;
 
@@ -63,4 +63,23 @@ export async function consumeAuthorizationCode(
   if (!existing) return { outcome: "unknown" };
   if (existing.consumedAt !== null) return { outcome: "replayed", code: existing };
   return { outcome: "expired" };
+}
+
+/**
+ * Revokes a replayed code and the refresh token family issued from it, in one batch. The
+ * code's row goes too, so an exchange of it that is still minting sees the replay.
+ */
+export async function revokeReplayedCode(db: Database, code: AuthorizationCode): Promise<void> {
+  await db.batch([
+    db.delete(authorizationCodes).where(eq(authorizationCodes.codeHash, code.codeHash)),
+    db.delete(refreshTokens).where(eq(refreshTokens.familyId, code.familyId)),
+  ]);
+}
+
+/** The query for whether a code's row is still there, to batch with an exchange's writes. */
+export function authorizationCodeRow(db: Database, codeHash: string) {
+  return db
+    .select({ codeHash: authorizationCodes.codeHash })
+    .from(authorizationCodes)
+    .where(eq(authorizationCodes.codeHash, codeHash));
 }

@@ -45,3 +45,11 @@ export async function rotateRefreshToken(
 export async function revokeFamily(db: Database, familyId: string): Promise<void> {
   await db.delete(refreshTokens).where(eq(refreshTokens.familyId, familyId));
 }
+
+/** The query for whether a token's record is still there, to batch with a rotation's writes. */
+export function refreshTokenRow(db: Database, tokenHash: string) {
+  return db
+    .select({ tokenHash: refreshTokens.tokenHash })
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, tokenHash));
+}

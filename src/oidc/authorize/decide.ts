@@ -12,11 +12,12 @@ export function decide(
   session: Session | undefined,
   now: number,
 ): Decision {
-  // OpenID Connect Core §3.1.2.1: max_age bounds the age of the authentication.
+  // OpenID Connect Core §3.1.2.1: max_age bounds the age of the authentication, and
+  // max_age=0 equals prompt=login even within the second the person signed in.
   const tooOld =
     session !== undefined &&
     request.maxAge !== undefined &&
-    now - session.authTime > request.maxAge;
+    (request.maxAge === 0 || now - session.authTime > request.maxAge);
 
   if (request.prompt.includes("none")) {
     return session === undefined || tooOld ? "login_required" : "issue_code";

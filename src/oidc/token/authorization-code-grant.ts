@@ -1,6 +1,10 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../config";
-import { consumeAuthorizationCode } from "../../db/authorization-codes";
+import {
+  authorizationCodeRow,
+  consumeAuthorizationCode,
+  revokeReplayedCode,
+} from "../../db/authorization-codes";
 import type { Client } from "../../db/clients";
 import { revokeFamily } from "../../db/refresh-tokens";
 import { findSessionById } from "../../db/sessions";
@@ -24,7 +28,7 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
 
   // RFC 6749 §4.1.2: a code used twice revokes the tokens already issued from it.
   if (result.outcome === "replayed") {
-    await revokeFamily(db, result.code.familyId);
+    await revokeReplayedCode(db, result.code);
     logEvent("code.replayed", { realm: realm.id, client: client.clientId });
     throw new OAuthError("invalid_grant", "The authorization code was already used.");
   }
@@ -67,7 +71,11 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
     },
     now,
   );
-  await refreshRecord;
+  // A replay may arrive while this exchange mints, and revoke the family before this
+  // refresh token is stored. It deletes the code's row too: seeing that, revoke again, so
+  // the outcome is the same as when the replay comes after this exchange.
+  const [, codeRow] = await db.batch([refreshRecord, authorizationCodeRow(db, code.codeHash)]);
+  if (codeRow.length === 0) await revokeFamily(db, code.familyId);
   logEvent("token.issued", {
     realm: realm.id,
     client: client.clientId,

@@ -22,8 +22,11 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
     const grantType = params.grant_type;
     if (!grantType) throw new OAuthError("invalid_request", "Missing grant_type.");
 
+    // Own keys only: `toString` or `__proto__` must not reach Object.prototype.
+    if (!Object.hasOwn(grants, grantType)) {
+      throw new OAuthError("unsupported_grant_type", "Unsupported grant_type.");
+    }
     const grant = grants[grantType as keyof typeof grants];
-    if (!grant) throw new OAuthError("unsupported_grant_type", "Unsupported grant_type.");
 
     const client = await authenticateClient(c, params);
     return c.json(await grant(c, client, params));

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../config";
 import type { Client } from "../../db/clients";
-import { revokeFamily, rotateRefreshToken } from "../../db/refresh-tokens";
+import { refreshTokenRow, revokeFamily, rotateRefreshToken } from "../../db/refresh-tokens";
 import { findSessionById, touchSession } from "../../db/sessions";
 import { findUserById } from "../../db/users";
 import { OAuthError } from "../../http/errors";
@@ -40,6 +40,11 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
   if (claims.typ !== "Refresh") {
     throw new OAuthError("invalid_grant", "The refresh token is invalid or expired.");
   }
+  // Checked on the signed claims before rotating, so a refused request leaves the token usable.
+  if (claims.azp !== client.clientId) {
+    throw new OAuthError("invalid_grant", "The refresh token was issued to another client.");
+  }
+  narrowScope(typeof claims.scope === "string" ? claims.scope : "", params.scope);
 
   const now = nowSeconds();
   const result = await rotateRefreshToken(db, token, now);
@@ -82,7 +87,14 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
     },
     now,
   );
-  await db.batch([refreshRecord, touchSession(db, session.id, now)]);
+  // A reuse of the same token may revoke the family while this rotation mints. It deletes
+  // the used token's record too: seeing that, revoke again, so the new token dies with it.
+  const [, , usedRow] = await db.batch([
+    refreshRecord,
+    touchSession(db, session.id, now),
+    refreshTokenRow(db, record.tokenHash),
+  ]);
+  if (usedRow.length === 0) await revokeFamily(db, record.familyId);
   logEvent("token.issued", {
     realm: realm.id,
     client: client.clientId,

@@ -41,3 +41,19 @@ describe("security headers on pages (OWASP ASVS V14.4)", () => {
     expect(english).toContain('lang="en"');
   });
 });
+
+describe("static resources", () => {
+  it("serves the stylesheet with a long cache lifetime", async () => {
+    const response = await SELF.fetch(`${ORIGIN}/resources/styles.css`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/css");
+  });
+
+  it.each(["toString", "__proto__", "constructor", "missing.js"])(
+    "answers 404 for %s, never a prototype property",
+    async (name) => {
+      const response = await SELF.fetch(`${ORIGIN}/resources/${name}`);
+      expect(response.status).toBe(404);
+    },
+  );
+});
