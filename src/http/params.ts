@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { z } from "zod";
 import { OAuthError } from "./errors";
 
 /** Protocol requests are small; anything bigger is refused before parsing. */
@@ -51,4 +52,18 @@ export async function formParams(c: Context): Promise<Params> {
 /** Query parameters for GET, form parameters for POST, as the authorization endpoint takes. */
 export async function requestParams(c: Context): Promise<Params> {
   return c.req.method === "POST" ? formParams(c) : queryParams(c);
+}
+
+/**
+ * Checks parameters against a zod schema; the first problem becomes an `invalid_request`
+ * naming the parameter, never a stack trace.
+ */
+export function validateParams<T extends z.ZodType>(schema: T, params: Params): z.infer<T> {
+  const result = schema.safeParse(params);
+  if (result.success) return result.data;
+
+  const issue = result.error.issues[0];
+  const name = String(issue?.path[0] ?? "request");
+  const problem = issue?.code === "invalid_type" ? "is missing" : "is not valid";
+  throw new OAuthError("invalid_request", `The ${name} parameter ${problem}.`);
 }

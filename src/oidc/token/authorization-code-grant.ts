@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../../config";
 import {
   authorizationCodeRow,
@@ -11,20 +12,26 @@ import { findSessionById } from "../../db/sessions";
 import { findUserById } from "../../db/users";
 import { OAuthError } from "../../http/errors";
 import { logEvent } from "../../http/log";
-import type { Params } from "../../http/params";
+import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
 import { mintTokens } from "./mint";
 import { checkCodeVerifier } from "./pkce";
 
+/** RFC 6749 §4.1.3 parameters; the verifier's syntax is checked with PKCE. */
+const codeGrantParams = z.object({
+  code: z.string().max(512),
+  redirect_uri: z.string().max(2048),
+  code_verifier: z.string().max(512).optional(),
+});
+
 /** The `authorization_code` grant (RFC 6749 §4.1.3) with PKCE (RFC 7636). */
 export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client, params: Params) {
   const { db, realm } = c.var;
-  if (!params.code) throw new OAuthError("invalid_request", "Missing code.");
-  if (!params.redirect_uri) throw new OAuthError("invalid_request", "Missing redirect_uri.");
+  const { code: presented, redirect_uri, code_verifier } = validateParams(codeGrantParams, params);
 
   const now = nowSeconds();
-  const result = await consumeAuthorizationCode(db, params.code, now);
+  const result = await consumeAuthorizationCode(db, presented, now);
 
   // RFC 6749 §4.1.2: a code used twice revokes the tokens already issued from it.
   if (result.outcome === "replayed") {
@@ -40,10 +47,10 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
   if (code.realmId !== realm.id || code.clientId !== client.id) {
     throw new OAuthError("invalid_grant", "The code was issued to another client.");
   }
-  if (code.redirectUri !== params.redirect_uri) {
+  if (code.redirectUri !== redirect_uri) {
     throw new OAuthError("invalid_grant", "redirect_uri does not match the authorization request.");
   }
-  await checkCodeVerifier(code.codeChallenge, params.code_verifier);
+  await checkCodeVerifier(code.codeChallenge, code_verifier);
 
   const [session, user] = await Promise.all([
     findSessionById(db, realm, code.sessionId, now),

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../../config";
 import type { Client } from "../../db/clients";
 import { refreshTokenRow, revokeFamily, rotateRefreshToken } from "../../db/refresh-tokens";
@@ -6,12 +7,18 @@ import { findSessionById, touchSession } from "../../db/sessions";
 import { findUserById } from "../../db/users";
 import { OAuthError } from "../../http/errors";
 import { logEvent } from "../../http/log";
-import type { Params } from "../../http/params";
+import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { verifyJwt } from "../../keys/sign";
 import { nowSeconds } from "../../time";
 import { parseScope } from "../scopes";
 import { mintTokens } from "./mint";
+
+/** RFC 6749 §6 parameters. */
+const refreshGrantParams = z.object({
+  refresh_token: z.string().max(8192),
+  scope: z.string().max(1024).optional(),
+});
 
 /** Scope on refresh may only narrow what was granted (RFC 6749 §6). */
 function narrowScope(granted: string, requested: string | undefined): string {
@@ -30,8 +37,7 @@ function narrowScope(granted: string, requested: string | undefined): string {
  */
 export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, params: Params) {
   const { db, realm } = c.var;
-  const token = params.refresh_token;
-  if (!token) throw new OAuthError("invalid_request", "Missing refresh_token.");
+  const { refresh_token: token, scope } = validateParams(refreshGrantParams, params);
 
   const keys = await realmKeys(c.env, realm.id);
   const claims = await verifyJwt(keys, token, { issuer: c.var.issuer }).catch(() => {
@@ -44,7 +50,7 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
   if (claims.azp !== client.clientId) {
     throw new OAuthError("invalid_grant", "The refresh token was issued to another client.");
   }
-  narrowScope(typeof claims.scope === "string" ? claims.scope : "", params.scope);
+  narrowScope(typeof claims.scope === "string" ? claims.scope : "", scope);
 
   const now = nowSeconds();
   const result = await rotateRefreshToken(db, token, now);
@@ -61,7 +67,7 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
   if (record.clientId !== client.id || record.realmId !== realm.id) {
     throw new OAuthError("invalid_grant", "The refresh token was issued to another client.");
   }
-  const scope = narrowScope(record.scope, params.scope);
+  const grantedScope = narrowScope(record.scope, scope);
 
   const [session, user] = await Promise.all([
     findSessionById(db, realm, record.sessionId, now),
@@ -80,7 +86,7 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
       client,
       user,
       sessionId: session.id,
-      scope,
+      scope: grantedScope,
       authTime: record.authTime,
       amr: session.amr,
       familyId: record.familyId,

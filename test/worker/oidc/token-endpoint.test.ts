@@ -193,3 +193,27 @@ describe("token request format (RFC 6749 §3.2)", () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe("token request parameters are validated by schema", () => {
+  it.each([
+    ["authorization_code", { code: "x".repeat(513), redirect_uri: BACKEND_REDIRECT }, "code"],
+    ["authorization_code", { code: "abc" }, "redirect_uri"],
+    ["refresh_token", {}, "refresh_token"],
+    ["refresh_token", { refresh_token: "x", scope: "s".repeat(1025) }, "scope"],
+  ])(
+    "refuses a %s request whose %o is invalid, naming the parameter",
+    async (grant, fields, name) => {
+      const realm = await seedRealm();
+      const response = await tokenRequest(
+        realm.oidc,
+        { grant_type: grant, ...fields },
+        { authorization: backendAuthorization() },
+      );
+
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: string; error_description: string };
+      expect(body.error).toBe("invalid_request");
+      expect(body.error_description).toContain(`The ${name} parameter`);
+    },
+  );
+});
