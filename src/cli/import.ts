@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { getPlatformProxy } from "wrangler";
 import { database } from "../db/client";
 import { ImportError } from "../realm-import/import-error";
 import { type ImportResult, importRealm } from "../realm-import/import-realm";
+import { displayPath } from "./display-path";
 
 /**
  * Where getPlatformProxy must look to share data with `wrangler dev`: wrangler keeps it under
@@ -13,17 +14,21 @@ export function proxyPersistPath(root: string, persistTo: string | undefined): s
   return join(persistTo ?? join(root, ".wrangler", "state"), "v3");
 }
 
-/** Imports realm files into the local D1 database that `wrangler dev` uses, in order. */
+/**
+ * Imports realm files, in order, into the local D1 database that `wrangler dev` uses (or, with
+ * another wrangler configuration file, into that configuration's local `DB`).
+ */
 export async function importRealmFiles(
   root: string,
   persistTo: string | undefined,
   files: string[],
+  configPath = join(root, "wrangler.toml"),
 ): Promise<ImportResult[]> {
   const representations = await Promise.all(files.map((file) => readRealmFile(root, file)));
 
   const proxy = await quietly(() =>
     getPlatformProxy<{ DB: D1Database }>({
-      configPath: join(root, "wrangler.toml"),
+      configPath,
       persist: { path: proxyPersistPath(root, persistTo) },
       remoteBindings: false,
     }),
@@ -33,7 +38,7 @@ export async function importRealmFiles(
     const db = database(proxy.env.DB);
     const results: ImportResult[] = [];
     for (const [index, representation] of representations.entries()) {
-      results.push(await importOne(db, representation, relative(root, files[index] ?? "")));
+      results.push(await importOne(db, representation, displayPath(root, files[index] ?? "")));
     }
     return results;
   } finally {
@@ -56,7 +61,7 @@ async function importOne(
 }
 
 async function readRealmFile(root: string, file: string): Promise<unknown> {
-  const name = relative(root, file);
+  const name = displayPath(root, file);
   const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
     throw new Error(`cannot read realm file ${name}: ${error.code ?? error.message}`);
   });
