@@ -38,7 +38,8 @@ export async function authenticatePassword(
     return undefined;
   }
 
-  await guard.recordSuccess();
+  // Only an account with failures on record needs a second call to its guard.
+  if (status.failures > 0) await guard.recordSuccess();
   if (needsRehash) await updatePasswordHash(db, user.id, await hashPassword(password));
   return user;
 }

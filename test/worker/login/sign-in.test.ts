@@ -71,6 +71,17 @@ describe("password sign-in", () => {
     expect(locked.response.headers.getSetCookie().join()).not.toContain("lk_sso_");
   });
 
+  it("forgets earlier failures after a successful sign-in", async () => {
+    const realm = await seedRealm({ failureFactor: 3 });
+    const url = accountLogin(realm.name);
+    for (const round of [1, 2]) {
+      await attempt(new Browser(), url, USER_EMAIL, "wrong-password");
+      await attempt(new Browser(), url, USER_EMAIL, "wrong-password");
+      const success = await attempt(new Browser(), url, USER_EMAIL, USER_PASSWORD);
+      expect(success.status, `round ${round}`).toBe(303);
+    }
+  });
+
   it("does not lock when the realm turned brute-force protection off", async () => {
     const realm = await seedRealm({ failureFactor: 2, bruteForceProtected: false });
     const url = accountLogin(realm.name);
