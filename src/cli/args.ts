@@ -10,9 +10,13 @@ export interface StartOptions {
   help: boolean;
 }
 
+const summary =
+  "Starts Latchkey locally: creates .dev.vars, applies D1 migrations, imports realms, " +
+  "runs wrangler dev.";
+
 export const usage = `Usage: npm start -- [options]
 
-Starts Latchkey locally: creates .dev.vars, applies D1 migrations, imports realms, runs wrangler dev.
+${summary}
 
 Options:
   --port <port>            port for wrangler dev (default 8787)

@@ -36,7 +36,10 @@ async function main(): Promise<void> {
 function banner(port: number, demo: boolean): string {
   const url = `http://localhost:${port}/`;
   if (!demo) return `Latchkey is running at ${url}`;
-  return `Latchkey is running at ${url} — open it to sign up or sign in (realm demo; demo user demo@example.com / demo-password-1)`;
+  return (
+    `Latchkey is running at ${url} — open it to sign up or sign in ` +
+    "(realm demo; demo user demo@example.com / demo-password-1)"
+  );
 }
 
 function log(message: string): void {

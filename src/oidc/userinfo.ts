@@ -53,7 +53,8 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     const challenge =
       error.code === "invalid_request"
         ? `Bearer realm="${realm.name}"`
-        : `Bearer realm="${realm.name}", error="${error.code}", error_description="${error.description}"`;
+        : `Bearer realm="${realm.name}", error="${error.code}", ` +
+          `error_description="${error.description}"`;
     c.header("WWW-Authenticate", challenge);
     return c.json(error.toJSON(), error.code === "invalid_request" ? 401 : (error.status as 401));
   }

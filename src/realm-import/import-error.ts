@@ -1,10 +1,16 @@
-/** One problem found in a realm file: where it is (a JSON path such as `$.clients[0].secret`) and what is wrong. */
+/**
+ * One problem found in a realm file: where it is (a JSON path such as `$.clients[0].secret`) and
+ * what is wrong.
+ */
 export interface ImportIssue {
   path: string;
   message: string;
 }
 
-/** Thrown when a realm file cannot be imported; its message names the JSON path of each bad field. */
+/**
+ * Thrown when a realm file cannot be imported; its message names the JSON path of each bad
+ * field.
+ */
 export class ImportError extends Error {
   constructor(readonly issues: ImportIssue[]) {
     super(issues.map((issue) => `${issue.path}: ${issue.message}`).join("\n"));

@@ -26,7 +26,9 @@ const realmName = z
     "must be URL-safe: 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit",
   );
 
-/** Keycloak stores several URIs in one attribute, separated by "##"; "+" means the redirect URIs. */
+/**
+ * Keycloak stores several URIs in one attribute, separated by "##"; "+" means the redirect URIs.
+ */
 const postLogoutRedirectUris = z.string().transform((value, ctx) => {
   const entries = value
     .split("##")

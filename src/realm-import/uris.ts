@@ -24,7 +24,10 @@ export function redirectUriProblem(uri: string): string | undefined {
   return undefined;
 }
 
-/** Why a web origin cannot be registered, or undefined when it can ("+" stands for the redirect URIs' origins). */
+/**
+ * Why a web origin cannot be registered, or undefined when it can ("+" stands for the redirect
+ * URIs' origins).
+ */
 export function webOriginProblem(origin: string): string | undefined {
   if (origin === "+") return undefined;
 

@@ -42,7 +42,7 @@ function atHash(accessToken: string): string {
   return base64url.encode(digest.subarray(0, digest.length / 2));
 }
 
-describe("OpenID Connect sign-up and sign-in with openid-client and Chromium against wrangler dev", () => {
+describe("OpenID Connect sign-up and sign-in with openid-client, Chromium and wrangler dev", () => {
   const person = {
     email: `ada.${Date.now()}@example.com`,
     firstName: "Ada",
@@ -56,7 +56,7 @@ describe("OpenID Connect sign-up and sign-in with openid-client and Chromium aga
   let rotated: Tokens;
   let silent: Tokens;
 
-  it("discovers Keycloak's endpoint layout with S256 PKCE and iss in authorization responses", () => {
+  it("discovers Keycloak's endpoint layout, S256 PKCE and iss in authorization responses", () => {
     const metadata = config.serverMetadata();
 
     expect(metadata.issuer).toBe(issuer);
@@ -66,7 +66,7 @@ describe("OpenID Connect sign-up and sign-in with openid-client and Chromium aga
     expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
   });
 
-  it("sends a person who signs up back to the app's callback with code, state and iss", async () => {
+  it("returns a person who signs up to the app's callback with code, state and iss", async () => {
     const request = await authorizationRequest(config, callback());
     page = await (await browser.newContext()).newPage();
 
@@ -82,7 +82,7 @@ describe("OpenID Connect sign-up and sign-in with openid-client and Chromium aga
     expect(tokens.token_type.toLowerCase()).toBe("bearer");
   });
 
-  it("issues an ID token that verifies against the realm's certs, with the person's claims", async () => {
+  it("issues an ID token that the realm's certs verify, with the person's claims", async () => {
     const idToken = tokens.id_token ?? "";
     const jwks = createRemoteJWKSet(new URL(`${issuer}/protocol/openid-connect/certs`));
     const { payload } = await jwtVerify(idToken, jwks, { issuer, audience: "e2e-app" });
@@ -147,7 +147,7 @@ describe("OpenID Connect sign-up and sign-in with openid-client and Chromium aga
     ).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
-  it("signs the person in again without a form through prompt=none while the session lasts", async () => {
+  it("signs the person in again with prompt=none and no form while the session lasts", async () => {
     const request = await authorizationRequest(config, callback(), { prompt: "none" });
 
     await page.goto(request.url.href);
@@ -158,7 +158,7 @@ describe("OpenID Connect sign-up and sign-in with openid-client and Chromium aga
     expect(silent.claims()?.sid).toBe(tokens.claims()?.sid);
   });
 
-  it("ends the session with RP-initiated logout and returns to the post-logout redirect URI", async () => {
+  it("ends the session with RP-initiated logout and returns to the post-logout URI", async () => {
     const state = client.randomState();
     const logout = client.buildEndSessionUrl(config, {
       id_token_hint: silent.id_token ?? "",

@@ -14,7 +14,7 @@ describe("the start command's flags", () => {
     });
   });
 
-  it("take repeated --import-realm files instead of the demo realm, resolved from the current directory", () => {
+  it("take repeated --import-realm files instead of the demo realm, resolved from the cwd", () => {
     const args = ["--import-realm", "a.json", "--import-realm", "/abs/b.json", "--port", "9000"];
 
     expect(parseStartArgs(args, demo)).toMatchObject({

@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 describe(".dev.vars for local development", () => {
-  it("is created with a KEY_ENCRYPTION_SECRET of 32 random bytes, readable only by its owner", async () => {
+  it("is created with a KEY_ENCRYPTION_SECRET of 32 random bytes, for its owner only", async () => {
     expect(await ensureDevVars(root)).toBe("created");
 
     const text = await readFile(join(root, ".dev.vars"), "utf8");

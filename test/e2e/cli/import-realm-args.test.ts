@@ -5,7 +5,7 @@ import { parseImportRealmArgs } from "../../../src/cli/import-realm-args";
 const cwd = "/home/operator/realms";
 
 describe("the import-realm command's flags", () => {
-  it("send realm files, resolved from where the operator is, to the deployed database with --remote", () => {
+  it("send realm files, resolved from the cwd, to the deployed database with --remote", () => {
     const options = parseImportRealmArgs(["--remote", "a.json", "/abs/b.json"], cwd);
 
     expect(options).toEqual({

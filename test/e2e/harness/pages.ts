@@ -32,7 +32,10 @@ export async function describePage(page: Page): Promise<string> {
   return `${page.url()}\n${text.slice(0, 500)}`;
 }
 
-/** The URL the app's server receives next on the path; on a timeout, says where the browser stopped. */
+/**
+ * The URL the app's server receives next on the path; on a timeout, says where the browser
+ * stopped.
+ */
 export async function appReceives(app: CallbackServer, page: Page, pathname: string): Promise<URL> {
   try {
     return await app.next(pathname, 20_000);

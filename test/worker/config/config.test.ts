@@ -17,7 +17,7 @@ describe("deployment configuration", () => {
     expect(() => secretBytes(secret)).toThrow(message);
   });
 
-  it("answers a generic server_error, without the secret or a trace, when misconfigured", async () => {
+  it("answers a generic server_error, with no secret or trace, when misconfigured", async () => {
     const broken = { ...env, KEY_ENCRYPTION_SECRET: "short" };
     const response = await app.request(
       "https://id.example/realms/demo/protocol/openid-connect/certs",

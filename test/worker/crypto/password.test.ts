@@ -20,7 +20,7 @@ function hex(text: string): Uint8Array {
 }
 
 describe("password hashing with scrypt", () => {
-  it("verifies the password a hash was made from, in PHC form with today's parameters", async () => {
+  it("verifies the password a hash came from, in PHC form with today's parameters", async () => {
     const stored = await hashPassword("correct horse battery staple");
 
     expect(stored).toMatch(/^\$scrypt\$ln=14,r=8,p=5\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
@@ -81,7 +81,7 @@ describe("password hashing with scrypt", () => {
     }
   });
 
-  it("matches the RFC 7914 §12 test vector, so hashes carry over to other scrypt libraries", async () => {
+  it("matches the RFC 7914 §12 test vector, so hashes carry over to other libraries", async () => {
     const salt = base64(new TextEncoder().encode("SodiumChloride"));
     const key = base64(
       hex(
@@ -158,8 +158,8 @@ describe("password hashing with scrypt", () => {
 
     const { ln, r, p } = PASSWORD_HASH_PARAMS;
     console.log(
-      `scrypt ln=${ln} r=${r} p=${p}: hash ${hashMs.toFixed(0)} ms, verify ${verifyMs.toFixed(0)} ms, ` +
-        `burn ${burnMs.toFixed(0)} ms (mean of ${runs})`,
+      `scrypt ln=${ln} r=${r} p=${p}: hash ${hashMs.toFixed(0)} ms, ` +
+        `verify ${verifyMs.toFixed(0)} ms, burn ${burnMs.toFixed(0)} ms (mean of ${runs})`,
     );
   });
 });

@@ -186,7 +186,7 @@ describe("concurrent first use", () => {
     }
   });
 
-  it("ends with one active key per alg when several isolates generate and insert at once", async () => {
+  it("ends with one active key per alg when isolates generate and insert at once", async () => {
     const realmId = await createRealm();
     const secret = testEnv.KEY_ENCRYPTION_SECRET;
 

@@ -133,7 +133,7 @@ describe("account guard, after Keycloak's brute-force detection", () => {
     expect(lockAlarm).toBe(locked.lockedUntil);
   });
 
-  it("deletes its stored state when the alarm finds it stale, so idle guards cost nothing", async () => {
+  it("deletes its state when the alarm finds it stale, so idle guards cost nothing", async () => {
     const guard = freshGuard();
     const policy = { ...keycloak, maxDeltaTimeSeconds: 60 };
     await guard.recordFailure(policy, Date.now() - 120_000);

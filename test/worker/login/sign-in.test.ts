@@ -26,7 +26,7 @@ describe("password sign-in", () => {
     }
   });
 
-  it("answers a wrong password, an unknown account and a disabled one with the same page", async () => {
+  it("answers a wrong password, an unknown account and a disabled one alike", async () => {
     const realm = await seedRealm({
       users: [
         {
@@ -58,7 +58,7 @@ describe("password sign-in", () => {
     expect([unknown.status, disabled.status]).toEqual([401, 401]);
   });
 
-  it("locks an account after the realm's failure factor, answering like a wrong password", async () => {
+  it("locks an account after failureFactor failures, answering like a wrong password", async () => {
     const realm = await seedRealm({ failureFactor: 3, waitIncrementSeconds: 60 });
     const url = accountLogin(realm.name);
     for (let i = 0; i < 3; i += 1) {
@@ -117,7 +117,7 @@ describe("password sign-in", () => {
     expect([...browser.cookies.keys()].some((name) => name.startsWith("lk_sso_"))).toBe(false);
   });
 
-  it("sets an HttpOnly, SameSite=Lax, __Host- prefixed and Secure session cookie over https", async () => {
+  it("sets an HttpOnly, SameSite=Lax, Secure __Host- session cookie over https", async () => {
     const realm = await seedRealm();
     const result = await attempt(
       new Browser(),

@@ -49,7 +49,7 @@ describe("self-service sign-up", () => {
     expect(await userCount(realm.name)).toBe(2);
   });
 
-  it("refuses an email already registered, whatever its case or Unicode form, writing nothing", async () => {
+  it("refuses a registered email in any case or Unicode form, writing nothing", async () => {
     const realm = await seedRealm();
     for (const email of ["ADA@example.com", "ａｄａ@example.com"]) {
       const response = await register(new Browser(), signUpPage(realm.name), { ...person, email });
@@ -102,7 +102,7 @@ describe("self-service sign-up", () => {
     expect(login).not.toContain("registrations");
   });
 
-  it("continues the authorization request: the client gets a code for the new account", async () => {
+  it("resumes the authorization request: the client gets a code for the new account", async () => {
     const realm = await seedRealm();
     const { params } = await spaRequest();
     const query = `?${new URLSearchParams(params).toString()}`;

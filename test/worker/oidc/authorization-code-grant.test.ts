@@ -121,7 +121,7 @@ describe("authorization code grant (RFC 6749 §4.1.3, RFC 7636 §4.5)", () => {
     expect((await exchangeSpaCode(realm.oidc, { code, code_verifier: verifier })).status).toBe(200);
   });
 
-  it("refuses a redirect_uri other than the authorization request's with invalid_grant", async () => {
+  it("refuses a redirect_uri unlike the authorization request's with invalid_grant", async () => {
     const realm = await seedRealm();
     const { code, verifier } = await spaCode(realm.oidc);
 
@@ -206,7 +206,7 @@ describe("PKCE at the token endpoint (RFC 7636 §4.6)", () => {
     );
   });
 
-  it("refuses a code_verifier for a code issued without a challenge with invalid_grant", async () => {
+  it("refuses a code_verifier for a code that had no challenge with invalid_grant", async () => {
     const realm = await seedRealm();
     const code = await backendCode(realm.oidc);
 
@@ -229,7 +229,7 @@ describe("PKCE at the token endpoint (RFC 7636 §4.6)", () => {
 });
 
 describe("single-use authorization codes (RFC 6749 §4.1.2, §10.5)", () => {
-  it("refuses a replayed code with invalid_grant and revokes the refresh token it gave", async () => {
+  it("refuses a replayed code with invalid_grant and revokes its refresh token", async () => {
     const realm = await seedRealm();
     const { code, verifier } = await spaCode(realm.oidc);
     const first = (await (

@@ -6,7 +6,7 @@ import { expectErrorPage, expectLoginPage } from "../support/pages";
 import { SPA_REDIRECT, seedRealm } from "../support/realm";
 import { disableClient } from "../support/store";
 
-describe("authorization request before the client and redirect_uri are valid (RFC 6749 §4.1.2.1)", () => {
+describe("authorization request, client and redirect_uri not yet valid (RFC 6749 §4.1.2.1)", () => {
   it("shows the sign-in page for a registered client and its exact redirect_uri", async () => {
     const realm = await seedRealm();
     const { params } = await spaRequest();
@@ -87,12 +87,13 @@ describe("authorization request before the client and redirect_uri are valid (RF
   it("shows an error page for a repeated parameter, even when both values are valid", async () => {
     const realm = await seedRealm();
     const { params } = await spaRequest();
-    const url = `${authorizeUrl(realm.oidc, params)}&redirect_uri=${encodeURIComponent(SPA_REDIRECT)}`;
+    const redirectUri = encodeURIComponent(SPA_REDIRECT);
+    const url = `${authorizeUrl(realm.oidc, params)}&redirect_uri=${redirectUri}`;
 
     await expectErrorPage(await new Browser().get(url), "error.invalidRequest");
   });
 
-  it("shows an error page for a repeated state, which it cannot tell the client about", async () => {
+  it("shows an error page for a repeated state, which it cannot report to the client", async () => {
     const realm = await seedRealm();
     const { params } = await spaRequest();
     const url = `${authorizeUrl(realm.oidc, params)}&state=other`;

@@ -42,8 +42,8 @@ async function expectStillSignedIn(oidc: string, browser: Browser, refreshToken:
   expect((await refresh(oidc, refreshToken)).status).toBe(200);
 }
 
-describe("RP-initiated logout with an ID token hint (OpenID Connect RP-Initiated Logout 1.0 §2, §3)", () => {
-  it("ends the session and redirects to the registered post_logout_redirect_uri with state", async () => {
+describe("logout with an ID token hint (OpenID Connect RP-Initiated Logout 1.0 §2, §3)", () => {
+  it("logs out and redirects to the registered post_logout_redirect_uri with state", async () => {
     const realm = await seedRealm();
     const { browser, tokens } = await signInAndExchange(realm.oidc);
 
@@ -129,7 +129,7 @@ describe("RP-initiated logout with an ID token hint (OpenID Connect RP-Initiated
     await expectSignedOut(realm.oidc, browser, tokens.refresh_token ?? "");
   });
 
-  it("shows an error page for an unregistered post_logout_redirect_uri and keeps the session", async () => {
+  it("shows an error page for an unregistered post_logout_redirect_uri, session kept", async () => {
     const realm = await seedRealm();
     const { browser, tokens } = await signInAndExchange(realm.oidc);
 
@@ -143,7 +143,7 @@ describe("RP-initiated logout with an ID token hint (OpenID Connect RP-Initiated
     await expectStillSignedIn(realm.oidc, browser, tokens.refresh_token ?? "");
   });
 
-  it("shows an error page for the client's sign-in redirect_uri, which is not a post-logout one", async () => {
+  it("shows an error page for the sign-in redirect_uri, not a post-logout one", async () => {
     const realm = await seedRealm();
     const { browser, tokens } = await signInAndExchange(realm.oidc);
 
@@ -156,7 +156,7 @@ describe("RP-initiated logout with an ID token hint (OpenID Connect RP-Initiated
     await expectErrorPage(response, "error.invalidRedirectUri");
   });
 
-  it("shows an error page for a post_logout_redirect_uri that differs by a trailing slash", async () => {
+  it("shows an error page for a post_logout_redirect_uri off by a trailing slash", async () => {
     const realm = await seedRealm();
     const { browser, tokens } = await signInAndExchange(realm.oidc);
 
@@ -212,7 +212,7 @@ describe("RP-initiated logout with an ID token hint (OpenID Connect RP-Initiated
     await expectErrorPage(response, "error.invalidRequest");
   });
 
-  it("shows an error page for a post_logout_redirect_uri without a client to check it against", async () => {
+  it("shows an error page for a post_logout_redirect_uri with no client to check it", async () => {
     const realm = await seedRealm();
 
     const response = await new Browser().get(

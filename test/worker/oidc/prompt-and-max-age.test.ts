@@ -83,7 +83,7 @@ describe("prompt, max_age and SSO (OpenID Connect Core §3.1.2.1)", () => {
     expect(decodeJwt(body.id_token ?? "").sid).toBe(sid);
   });
 
-  it("shows the sign-in page again for max_age=0 with a session signed in this second", async () => {
+  it("shows the sign-in page again for max_age=0 and a session signed in this second", async () => {
     const realm = await seedRealm();
     const { browser, sid } = await signedInBrowser(realm.oidc);
     await setSessionAuthTime(sid, Math.floor(Date.now() / 1000));
@@ -122,7 +122,7 @@ describe("prompt, max_age and SSO (OpenID Connect Core §3.1.2.1)", () => {
     expect(callback.get("iss")).toBe(realm.issuer);
   });
 
-  it("sends login_required for prompt=none with max_age=0 and a session of this second", async () => {
+  it("sends login_required for prompt=none, max_age=0 and a session of this second", async () => {
     const realm = await seedRealm();
     const { browser, sid } = await signedInBrowser(realm.oidc);
     await setSessionAuthTime(sid, Math.floor(Date.now() / 1000));

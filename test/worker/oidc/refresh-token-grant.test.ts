@@ -125,7 +125,7 @@ describe("refresh token binding (RFC 6749 §6, §10.4)", () => {
     await expectError(response, "invalid_grant");
   });
 
-  it("keeps a refresh token usable by its own client after another client presented it", async () => {
+  it("keeps a refresh token usable by its client after another client presented it", async () => {
     const realm = await seedRealm();
     const { tokens } = await signInAndExchange(realm.oidc);
     await tokenRequest(
@@ -137,7 +137,7 @@ describe("refresh token binding (RFC 6749 §6, §10.4)", () => {
     expect((await refresh(realm.oidc, tokens.refresh_token ?? "")).status).toBe(200);
   });
 
-  it("refuses a confidential client's refresh token to the public client with invalid_grant", async () => {
+  it("refuses a confidential client's token to the public client with invalid_grant", async () => {
     const realm = await seedRealm();
     const code = await backendCode(realm.oidc);
     const tokens = (await (await exchangeBackendCode(realm.oidc, code)).json()) as Tokens;

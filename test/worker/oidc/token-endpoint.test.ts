@@ -133,7 +133,9 @@ describe("token request format (RFC 6749 §3.2)", () => {
     const response = await SELF.fetch(`${realm.oidc}/token`, {
       method: "POST",
       headers: { "content-type": FORM, authorization: backendAuthorization() },
-      body: `grant_type=authorization_code&code=${code}&code=${code}&redirect_uri=${encodeURIComponent(BACKEND_REDIRECT)}`,
+      body:
+        `grant_type=authorization_code&code=${code}&code=${code}` +
+        `&redirect_uri=${encodeURIComponent(BACKEND_REDIRECT)}`,
     });
     await expectTokenError(response, "invalid_request");
 

@@ -111,7 +111,7 @@ describe("importing a realm file like Keycloak's --import-realm", () => {
 });
 
 describe("an import that fails leaves nothing half-written", () => {
-  it("refuses emails that differ only by case and Unicode normalization, keeping no part of the realm", async () => {
+  it("refuses emails that differ only by case and Unicode form, importing nothing", async () => {
     const before = await countRows();
     const password = [{ type: "password", value: "pw-one-1" }];
     const file = realmFile("half-written", {

@@ -46,7 +46,7 @@ describe("realm file validation names the JSON path of each bad field", () => {
     );
   });
 
-  it("refuses a client whose publicClient is left out and that has no secret, as Keycloak's default is confidential", async () => {
+  it("refuses a client with neither publicClient nor secret, confidential by default", async () => {
     const file = realmFile("default-confidential", { clients: [{ clientId: "app" }] });
 
     expect(await refusal(file)).toMatch(/^\$\.clients\[0\]\.secret: /);
@@ -108,7 +108,8 @@ describe("realm file validation names the JSON path of each bad field", () => {
     const file = withClient("pkce-plain", { attributes });
 
     expect(await refusal(file)).toBe(
-      '$.clients[0].attributes["pkce.code.challenge.method"]: "plain" is not supported; only "S256" is',
+      '$.clients[0].attributes["pkce.code.challenge.method"]: ' +
+        '"plain" is not supported; only "S256" is',
     );
   });
 
@@ -127,7 +128,8 @@ describe("realm file validation names the JSON path of each bad field", () => {
     const file = withUser("hashed", { credentials: [hashed] });
 
     expect(await refusal(file)).toBe(
-      "$.users[0].credentials[0].value: hashed credentials cannot be imported yet; give the password in plain text as value",
+      "$.users[0].credentials[0].value: hashed credentials cannot be imported yet; " +
+        "give the password in plain text as value",
     );
   });
 

@@ -107,9 +107,8 @@ describe("RegisterPage", () => {
   });
 
   it("links back to sign-in", async () => {
-    expect(await render()).toContain(
-      'Already have an account? <a href="/realms/demo/protocol/openid-connect/auth?client_id=app">Sign in</a>',
-    );
+    const signIn = '<a href="/realms/demo/protocol/openid-connect/auth?client_id=app">Sign in</a>';
+    expect(await render()).toContain(`Already have an account? ${signIn}`);
   });
 
   it("shows German text when the locale is de", async () => {
