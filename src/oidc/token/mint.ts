@@ -5,6 +5,7 @@ import type { Database } from "../../db/client";
 import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import { refreshTokenInsert } from "../../db/refresh-tokens";
+import type { Session } from "../../db/sessions";
 import type { User } from "../../db/users";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signJwt } from "../../keys/sign";
@@ -17,10 +18,9 @@ export interface TokenGrant {
   issuer: string;
   client: Client;
   user: User;
-  sessionId: string;
+  session: Session;
   scope: string;
   authTime: number;
-  amr: string[];
   familyId: string;
   nonce?: string;
 }
@@ -46,32 +46,40 @@ async function accessTokenHash(accessToken: string): Promise<string> {
   return base64url.encode(digest.slice(0, digest.length / 2));
 }
 
+/** Claims every token of a grant carries: who issued it, for whom, in which session. */
+function grantClaims(grant: TokenGrant, now: number) {
+  return {
+    iss: grant.issuer,
+    sub: grant.user.id,
+    iat: now,
+    jti: randomId(),
+    azp: grant.client.clientId,
+    sid: grant.session.id,
+  };
+}
+
 /**
  * Mints the access token (RFC 9068 plus Keycloak's claims), the ID token when `openid` was
  * granted, and a rotating refresh token whose record (a hash) is returned as an insert for
  * the caller to batch with its own writes.
  */
 export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGrant, now: number) {
-  const { realm, issuer, client, user } = grant;
+  const { realm, client, user, session, scope } = grant;
   const accessExp = now + realm.accessTokenLifespan;
-  const refreshExp = Math.min(now + realm.ssoSessionIdleTimeout, now + realm.ssoSessionMaxLifespan);
-  const profile = userClaims(user, grant.scope);
+  // A refresh token lives until the session would go idle, and never past the session's end.
+  const refreshExp = Math.min(now + realm.ssoSessionIdleTimeout, session.expiresAt);
+  const profile = userClaims(user, scope);
 
   const accessToken = await signJwt(
     keys,
     {
-      iss: issuer,
-      sub: user.id,
+      ...grantClaims(grant, now),
       aud: client.clientId,
       exp: accessExp,
-      iat: now,
       auth_time: grant.authTime,
-      jti: randomId(),
       client_id: client.clientId,
       typ: "Bearer",
-      azp: client.clientId,
-      sid: grant.sessionId,
-      scope: grant.scope,
+      scope,
       realm_access: { roles: [] },
       ...profile,
     },
@@ -80,36 +88,20 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
 
   const refreshToken = await signJwt(
     keys,
-    {
-      iss: issuer,
-      sub: user.id,
-      aud: issuer,
-      exp: refreshExp,
-      iat: now,
-      jti: randomId(),
-      typ: "Refresh",
-      azp: client.clientId,
-      sid: grant.sessionId,
-      scope: grant.scope,
-    },
+    { ...grantClaims(grant, now), aud: grant.issuer, exp: refreshExp, typ: "Refresh", scope },
     { typ: "JWT" },
   );
 
-  const idToken = hasScope(grant.scope, "openid")
+  const idToken = hasScope(scope, "openid")
     ? await signJwt(
         keys,
         {
-          iss: issuer,
-          sub: user.id,
+          ...grantClaims(grant, now),
           aud: client.clientId,
           exp: accessExp,
-          iat: now,
           auth_time: grant.authTime,
-          jti: randomId(),
           typ: "ID",
-          azp: client.clientId,
-          sid: grant.sessionId,
-          amr: grant.amr,
+          amr: session.amr,
           at_hash: await accessTokenHash(accessToken),
           ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
           ...profile,
@@ -125,8 +117,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     realmId: realm.id,
     clientId: client.id,
     userId: user.id,
-    sessionId: grant.sessionId,
-    scope: grant.scope,
+    sessionId: session.id,
+    scope,
     authTime: grant.authTime,
     issuedAt: now,
     expiresAt: refreshExp,
@@ -139,8 +131,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     refresh_token: refreshToken,
     refresh_expires_in: refreshExp - now,
     ...(idToken === undefined ? {} : { id_token: idToken }),
-    scope: grant.scope,
-    session_state: grant.sessionId,
+    scope,
+    session_state: session.id,
     "not-before-policy": 0,
   };
   return { response, refreshRecord };

@@ -44,3 +44,20 @@ describe("authorization code flow (RFC 6749 §4.1, OpenID Connect Core §3.1)", 
     void SPA_REDIRECT;
   });
 });
+
+describe("refresh token lifetime", () => {
+  it("never outlives the session's maximum lifespan", async () => {
+    const realm = await seedRealm({ ssoSessionIdleTimeout: 1800, ssoSessionMaxLifespan: 120 });
+    const { tokens } = await signInAndExchange(realm.oidc);
+    const refresh = decodeJwt(tokens.refresh_token ?? "");
+
+    expect(Number(tokens.refresh_expires_in)).toBeLessThanOrEqual(120);
+    expect(Number(refresh.exp) - Number(refresh.iat)).toBeLessThanOrEqual(120);
+  });
+
+  it("lasts the idle timeout when the session has longer to live", async () => {
+    const realm = await seedRealm({ ssoSessionIdleTimeout: 600, ssoSessionMaxLifespan: 36000 });
+    const { tokens } = await signInAndExchange(realm.oidc);
+    expect(tokens.refresh_expires_in).toBe(600);
+  });
+});
