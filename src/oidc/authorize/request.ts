@@ -7,7 +7,7 @@ import { OAuthError, PageError } from "../../http/errors";
 import type { Params } from "../../http/params";
 import { grantedScope, parseScope } from "../scopes";
 
-export type ResponseMode = "query" | "form_post";
+export type ResponseMode = "query" | "fragment" | "form_post";
 export type Prompt = "none" | "login" | "consent" | "select_account" | "create";
 
 /** A validated authorization request (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1). */
@@ -79,9 +79,12 @@ function checkRedirectUri(client: Client, params: Params): string {
   return redirectUri;
 }
 
+const responseModes = new Set<string>(["query", "fragment", "form_post"]);
+
+/** OAuth 2.0 Multiple Response Types §2.1 and Form Post Response Mode; query by default. */
 function checkResponseMode(mode: string | undefined): ResponseMode {
-  if (mode === undefined || mode === "query") return "query";
-  if (mode === "form_post") return "form_post";
+  if (mode === undefined) return "query";
+  if (responseModes.has(mode)) return mode as ResponseMode;
   throw new OAuthError("invalid_request", "Unsupported response_mode.");
 }
 
@@ -191,5 +194,5 @@ export async function parseAuthorizationRequest(
 
 /** The response mode to answer an error in; an unsupported one falls back to query. */
 function checkResponseModeSafe(mode: string | undefined): ResponseMode {
-  return mode === "form_post" ? "form_post" : "query";
+  return mode !== undefined && responseModes.has(mode) ? (mode as ResponseMode) : "query";
 }

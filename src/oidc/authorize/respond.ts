@@ -26,7 +26,11 @@ export function respondToClient(
   }
 
   const url = new URL(target.redirectUri);
-  for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
+  if (target.responseMode === "fragment") {
+    url.hash = new URLSearchParams(fields).toString();
+  } else {
+    for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
+  }
   return c.redirect(url.toString(), 302);
 }
 

@@ -213,7 +213,7 @@ describe("authorization error responses (RFC 6749 §4.1.2.1, RFC 9207)", () => {
 
   it("sends invalid_request in the query for an unsupported response_mode", async () => {
     const realm = await seedRealm();
-    const { params } = await spaRequest({ response_mode: "fragment" });
+    const { params } = await spaRequest({ response_mode: "web_message" });
 
     const callback = callbackParams(await authorize(realm.oidc, params), SPA_REDIRECT);
     expect(callback.get("error")).toBe("invalid_request");

@@ -89,3 +89,40 @@ describe("issuer identification in authorization responses (RFC 9207)", () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
   });
 });
+
+describe("response_mode=fragment (OAuth 2.0 Multiple Response Types §2.1)", () => {
+  /** The parameters a redirect carries in its fragment. */
+  function fragmentParams(response: Response): URLSearchParams {
+    const location = new URL(response.headers.get("location") ?? "");
+    expect(location.search).toBe("");
+    return new URLSearchParams(location.hash.slice(1));
+  }
+
+  it("puts code, state and iss in the fragment, as keycloak-js asks by default", async () => {
+    const realm = await seedRealm();
+    const { params, verifier } = await spaRequest({ response_mode: "fragment" });
+    const response = await signIn(new Browser(), authorizeUrl(realm.oidc, params));
+
+    const fragment = fragmentParams(response);
+    expect(fragment.get("state")).toBe("state-123");
+    expect(fragment.get("iss")).toBe(realm.issuer);
+
+    const exchange = await tokenRequest(realm.oidc, {
+      grant_type: "authorization_code",
+      client_id: "spa",
+      code: fragment.get("code") ?? "",
+      redirect_uri: SPA_REDIRECT,
+      code_verifier: verifier,
+    });
+    expect(exchange.status).toBe(200);
+  });
+
+  it("puts errors in the fragment too", async () => {
+    const realm = await seedRealm();
+    const { params } = await spaRequest({ response_mode: "fragment", prompt: "none" });
+    const fragment = fragmentParams(await authorize(realm.oidc, params));
+
+    expect(fragment.get("error")).toBe("login_required");
+    expect(fragment.get("state")).toBe("state-123");
+  });
+});
