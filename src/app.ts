@@ -13,7 +13,9 @@ import { loginRoutes } from "./login/routes";
 import { authorizationEndpoint } from "./oidc/authorize/endpoint";
 import { certsEndpoint } from "./oidc/certs";
 import { discoveryEndpoint } from "./oidc/discovery";
+import { introspectionEndpoint } from "./oidc/introspection";
 import { logoutEndpoint } from "./oidc/logout";
+import { revocationEndpoint } from "./oidc/revocation";
 import { tokenEndpoint } from "./oidc/token/endpoint";
 import { userinfoEndpoint } from "./oidc/userinfo";
 
@@ -77,12 +79,16 @@ app.use("/realms/:realm/*", realmContext);
 app.use(`${oidc}/token`, openCors);
 app.use(`${oidc}/userinfo`, openCors);
 app.use(`${oidc}/certs`, openCors);
+// Revocation too, but not introspection: only confidential clients call that, from servers.
+app.use(`${oidc}/revoke`, openCors);
 app.use("/realms/:realm/.well-known/*", openCors);
 
 app.get("/realms/:realm/.well-known/openid-configuration", discoveryEndpoint);
 app.get("/realms/:realm/.well-known/oauth-authorization-server", discoveryEndpoint);
 app.get(`${oidc}/certs`, certsEndpoint);
 app.post(`${oidc}/token`, tokenEndpoint);
+app.post(`${oidc}/token/introspect`, introspectionEndpoint);
+app.post(`${oidc}/revoke`, revocationEndpoint);
 app.on(["GET", "POST"], `${oidc}/userinfo`, userinfoEndpoint);
 
 app.on(["GET", "POST"], `${oidc}/auth`, authorizationEndpoint);

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { sha256 } from "../crypto/digest";
 import type { Database } from "./client";
 import { refreshTokens } from "./schema";
@@ -52,4 +52,42 @@ export function refreshTokenRow(db: Database, tokenHash: string) {
     .select({ tokenHash: refreshTokens.tokenHash })
     .from(refreshTokens)
     .where(eq(refreshTokens.tokenHash, tokenHash));
+}
+
+/** The stored record of a refresh token, rotated or not, if it has not been revoked. */
+export async function findRefreshToken(
+  db: Database,
+  token: string,
+): Promise<RefreshTokenRecord | undefined> {
+  return db.query.refreshTokens.findFirst({
+    where: eq(refreshTokens.tokenHash, await sha256(token)),
+  });
+}
+
+/**
+ * Revokes the whole family of a refresh token in one statement, only when the token was
+ * issued to `clientId` in `realmId`; any other token revokes nothing. Returns how many
+ * refresh tokens ended.
+ */
+export async function revokeFamilyOfToken(
+  db: Database,
+  token: string,
+  realmId: string,
+  clientId: string,
+): Promise<number> {
+  const family = db
+    .select({ familyId: refreshTokens.familyId })
+    .from(refreshTokens)
+    .where(
+      and(
+        eq(refreshTokens.tokenHash, await sha256(token)),
+        eq(refreshTokens.realmId, realmId),
+        eq(refreshTokens.clientId, clientId),
+      ),
+    );
+  const revoked = await db
+    .delete(refreshTokens)
+    .where(inArray(refreshTokens.familyId, family))
+    .returning({ tokenHash: refreshTokens.tokenHash });
+  return revoked.length;
 }

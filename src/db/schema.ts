@@ -41,11 +41,19 @@ export const users = sqliteTable(
     firstName: text("first_name"),
     lastName: text("last_name"),
     enabled: flag("enabled").notNull().default(true),
+    /**
+     * The client whose service account this user is (Keycloak's service account link); such a
+     * user has no password and never signs in interactively.
+     */
+    serviceAccountClientId: text("service_account_client_id").references(() => clients.id, {
+      onDelete: "cascade",
+    }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("users_realm_username").on(t.realmId, t.usernameKey),
     uniqueIndex("users_realm_email").on(t.realmId, t.emailKey),
+    uniqueIndex("users_service_account_client").on(t.serviceAccountClientId),
   ],
 );
 
@@ -86,6 +94,8 @@ export const clients = sqliteTable(
     webOrigins: text("web_origins", { mode: "json" }).$type<string[]>().notNull(),
     /** PKCE is always required for public clients; this forces it for confidential ones. */
     pkceRequired: flag("pkce_required").notNull().default(false),
+    /** Keycloak's serviceAccountsEnabled: the client may use the client_credentials grant. */
+    serviceAccountsEnabled: flag("service_accounts_enabled").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],

@@ -1,4 +1,4 @@
-import { and, desc, eq, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
 import { hashPassword } from "../crypto/password";
 import { randomId } from "../crypto/random";
 import type { Database } from "./client";
@@ -48,6 +48,7 @@ export async function createUser(db: Database, realmId: string, input: NewUser):
     firstName: input.firstName ?? null,
     lastName: input.lastName ?? null,
     enabled: input.enabled ?? true,
+    serviceAccountClientId: null,
     createdAt: now,
   };
   const secretData = input.password === undefined ? null : await hashPassword(input.password);
@@ -79,9 +80,48 @@ function duplicateOrRethrow(error: unknown): unknown {
   return error;
 }
 
+/** Keycloak's service account username: a prefix and the clientId, in lower case. */
+export function serviceAccountUsername(clientId: string): string {
+  return `service-account-${clientId.toLowerCase()}`;
+}
+
+/**
+ * The row of a client's service account: no email, no password, enabled, linked to the client
+ * by its row id. The caller inserts it, e.g. in the batch that creates the client.
+ */
+export function serviceAccountUser(
+  realmId: string,
+  client: { id: string; clientId: string },
+  now: number,
+): User {
+  const username = serviceAccountUsername(client.clientId);
+  return {
+    id: randomId(),
+    realmId,
+    username,
+    usernameKey: lookupKey(username),
+    email: null,
+    emailKey: null,
+    emailVerified: false,
+    firstName: null,
+    lastName: null,
+    enabled: true,
+    serviceAccountClientId: client.id,
+    createdAt: now,
+  };
+}
+
+/** The service account of a client, by the client's row id. */
+export async function findServiceAccount(db: Database, realmId: string, clientRowId: string) {
+  return db.query.users.findFirst({
+    where: and(eq(users.realmId, realmId), eq(users.serviceAccountClientId, clientRowId)),
+  });
+}
+
 /**
  * Finds the user a sign-in names (by email first, then username) with their password hash,
  * in one query whatever the outcome, so the time taken does not tell whether they exist.
+ * Service accounts are never candidates: they act only through their client's credentials.
  */
 export async function findLoginCandidate(
   db: Database,
@@ -93,7 +133,13 @@ export async function findLoginCandidate(
     .select({ user: users, passwordHash: credentials.secretData })
     .from(users)
     .leftJoin(credentials, and(eq(credentials.userId, users.id), eq(credentials.type, "password")))
-    .where(and(eq(users.realmId, realmId), or(eq(users.emailKey, key), eq(users.usernameKey, key))))
+    .where(
+      and(
+        eq(users.realmId, realmId),
+        isNull(users.serviceAccountClientId),
+        or(eq(users.emailKey, key), eq(users.usernameKey, key)),
+      ),
+    )
     .orderBy(desc(sql`${users.emailKey} = ${key}`))
     .limit(1);
   return row;

@@ -35,6 +35,9 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     );
 
     const now = nowSeconds();
+    // A token without `sid` (client_credentials) speaks for a client, not a signed-in End-User
+    // (OpenID Connect Core §5.3), so it is refused here, though Keycloak answers for service
+    // accounts: the token itself already carries their sub and preferred_username.
     const sessionId = typeof claims.sid === "string" ? claims.sid : "";
     const [session, user] = await Promise.all([
       findSessionById(db, realm, sessionId, now),

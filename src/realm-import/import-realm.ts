@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { findRealmByName } from "../db/realms";
-import { clients, realms } from "../db/schema";
+import { clients, realms, users } from "../db/schema";
 import { createUser, DuplicateUserError } from "../db/users";
 import { ImportError, jsonPath } from "./import-error";
 import { type RealmRepresentation, realmRepresentation } from "./representation";
-import { clientRow, newUser, realmRow } from "./rows";
+import { clientRow, newUser, realmRow, serviceAccountRows } from "./rows";
 
 export interface ImportResult {
   realm: string;
@@ -25,9 +25,13 @@ export async function importRealm(db: Database, representation: unknown): Promis
   const realm = realmRow(rep, now);
   const clientRows = await Promise.all((rep.clients ?? []).map((c) => clientRow(c, realm.id, now)));
   const insertClients = clientRows.map((row) => db.insert(clients).values(row));
+  // Service accounts have no password to hash, so they join the realm's own batch.
+  const insertServiceAccounts = serviceAccountRows(clientRows, realm.id, now).map((row) =>
+    db.insert(users).values(row),
+  );
 
   try {
-    await db.batch([db.insert(realms).values(realm), ...insertClients]);
+    await db.batch([db.insert(realms).values(realm), ...insertClients, ...insertServiceAccounts]);
   } catch (error) {
     // Another import of the same realm won the race: skip, as if it had been there before.
     if (await findRealmByName(db, rep.realm)) return { realm: rep.realm, created: false };
@@ -57,6 +61,8 @@ function validate(representation: unknown): RealmRepresentation {
 
 async function createUsers(db: Database, realmId: string, rep: RealmRepresentation) {
   for (const [index, user] of (rep.users ?? []).entries()) {
+    // A Keycloak export lists service accounts as users; theirs was made with the client.
+    if (user.serviceAccountClientId) continue;
     try {
       await createUser(db, realmId, newUser(user));
     } catch (error) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH } from "../crypto/password";
+import { serviceAccountUsername } from "../db/users";
 import { redirectUriProblem, webOriginProblem } from "./uris";
 
 /**
@@ -56,6 +57,7 @@ const client = z
     enabled: z.boolean().nullish(),
     publicClient: z.boolean().nullish(),
     secret: z.string().min(1).nullish(),
+    serviceAccountsEnabled: z.boolean().nullish(),
     redirectUris: z.array(problem(redirectUriProblem)).nullish(),
     webOrigins: z.array(problem(webOriginProblem)).nullish(),
     attributes: z
@@ -69,6 +71,11 @@ const client = z
     if (!value.publicClient && !value.secret) {
       const message = "a confidential client (publicClient false) needs a secret";
       ctx.addIssue({ code: "custom", path: ["secret"], message });
+    }
+    // RFC 6749 §4.4: only confidential clients may use the client_credentials grant.
+    if (value.publicClient && value.serviceAccountsEnabled) {
+      const message = "a public client cannot have a service account; only confidential ones can";
+      ctx.addIssue({ code: "custom", path: ["serviceAccountsEnabled"], message });
     }
   });
 
@@ -114,6 +121,8 @@ const user = z
     lastName: text.nullish(),
     enabled: z.boolean().nullish(),
     credentials: z.array(credential).nullish(),
+    /** Set on the service accounts in a Keycloak export: the clientId they belong to. */
+    serviceAccountClientId: z.string().nullish(),
   })
   .superRefine((value, ctx) => {
     if (!value.username && !value.email) {
@@ -135,16 +144,27 @@ const user = z
 
 const clients = z.array(client).superRefine((list, ctx) => {
   const seen = new Set<string>();
+  const serviceAccounts = new Map<string, string>();
   list.forEach((entry, index) => {
     if (seen.has(entry.clientId)) {
       const message = `"${entry.clientId}" appears twice in this realm`;
       ctx.addIssue({ code: "custom", path: [index, "clientId"], message });
     }
     seen.add(entry.clientId);
+
+    if (!entry.serviceAccountsEnabled) return;
+    // Service account usernames are lower case, so "App" and "app" would share one.
+    const username = serviceAccountUsername(entry.clientId);
+    const other = serviceAccounts.get(username);
+    if (other !== undefined && other !== entry.clientId) {
+      const message = `"${other}" already has the service account "${username}"`;
+      ctx.addIssue({ code: "custom", path: [index, "serviceAccountsEnabled"], message });
+    }
+    serviceAccounts.set(username, entry.clientId);
   });
 });
 
-export const realmRepresentation = z.object({
+const realmFields = z.object({
   realm: realmName,
   displayName: text.nullish(),
   enabled: z.boolean().nullish(),
@@ -164,6 +184,33 @@ export const realmRepresentation = z.object({
   clients: clients.nullish(),
   users: z.array(user).nullish(),
 });
+
+/**
+ * Keycloak exports each service account as a user with `serviceAccountClientId`: such an entry
+ * stands for the service account its client gets, so it must name a client with one, once.
+ */
+function serviceAccountLinks(value: z.infer<typeof realmFields>, ctx: z.RefinementCtx) {
+  const withServiceAccount = new Set(
+    (value.clients ?? []).filter((c) => c.serviceAccountsEnabled).map((c) => c.clientId),
+  );
+  const linked = new Set<string>();
+  (value.users ?? []).forEach((entry, index) => {
+    const clientId = entry.serviceAccountClientId;
+    if (clientId === undefined || clientId === null) return;
+
+    const path = ["users", index, "serviceAccountClientId"];
+    if (!withServiceAccount.has(clientId)) {
+      const message = `no client "${clientId}" with serviceAccountsEnabled in this realm`;
+      ctx.addIssue({ code: "custom", path, message });
+    } else if (linked.has(clientId)) {
+      const message = `"${clientId}" has one service account, named here twice`;
+      ctx.addIssue({ code: "custom", path, message });
+    }
+    linked.add(clientId);
+  });
+}
+
+export const realmRepresentation = realmFields.superRefine(serviceAccountLinks);
 
 export type RealmRepresentation = z.infer<typeof realmRepresentation>;
 export type ClientRepresentation = z.infer<typeof client>;

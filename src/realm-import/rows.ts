@@ -1,7 +1,7 @@
 import { sha256 } from "../crypto/digest";
 import { randomId } from "../crypto/random";
 import type { clients, realms } from "../db/schema";
-import type { NewUser } from "../db/users";
+import { type NewUser, serviceAccountUser } from "../db/users";
 import type {
   ClientRepresentation,
   RealmRepresentation,
@@ -57,8 +57,16 @@ export async function clientRow(
     postLogoutRedirectUris: expandPlus(postLogout, redirectUris),
     webOrigins: expandPlus(webOrigins, originsOf(redirectUris)),
     pkceRequired: rep.attributes?.["pkce.code.challenge.method"] === "S256",
+    serviceAccountsEnabled: rep.serviceAccountsEnabled ?? false,
     createdAt: now,
   };
+}
+
+/** The service account users of the clients that have one, as Keycloak creates at import. */
+export function serviceAccountRows(clientRows: readonly ClientRow[], realmId: string, now: number) {
+  return clientRows
+    .filter((row) => row.serviceAccountsEnabled)
+    .map((row) => serviceAccountUser(realmId, row, now));
 }
 
 /** The input for createUser. */

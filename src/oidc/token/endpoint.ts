@@ -5,11 +5,13 @@ import { logEvent } from "../../http/log";
 import { formParams } from "../../http/params";
 import { authorizationCodeGrant } from "./authorization-code-grant";
 import { authenticateClient } from "./client-auth";
+import { clientCredentialsGrant } from "./client-credentials-grant";
 import { refreshTokenGrant } from "./refresh-token-grant";
 
 const grants = {
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
+  client_credentials: clientCredentialsGrant,
 } as const;
 
 /** The token endpoint (RFC 6749 §3.2): authenticate the client, then run its grant. */

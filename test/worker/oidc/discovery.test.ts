@@ -56,8 +56,8 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
     const config = await metadata(`${realm.issuer}/.well-known/openid-configuration`);
     expect(config).toMatchObject({
       response_types_supported: ["code"],
-      response_modes_supported: ["query", "form_post"],
-      grant_types_supported: ["authorization_code", "refresh_token"],
+      response_modes_supported: ["query", "fragment", "form_post"],
+      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
       subject_types_supported: ["public"],
       request_parameter_supported: false,
       request_uri_parameter_supported: false,

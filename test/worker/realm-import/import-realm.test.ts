@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { sha256 } from "../../../src/crypto/digest";
 import { verifyPassword } from "../../../src/crypto/password";
@@ -6,7 +7,7 @@ import { database } from "../../../src/db/client";
 import { findClient } from "../../../src/db/clients";
 import { findRealmByName } from "../../../src/db/realms";
 import { clients, credentials, realms, users } from "../../../src/db/schema";
-import { findLoginCandidate } from "../../../src/db/users";
+import { findLoginCandidate, findServiceAccount } from "../../../src/db/users";
 import demoRealm from "../../../src/realm-import/demo-realm.json";
 import { ImportError } from "../../../src/realm-import/import-error";
 import { importRealm } from "../../../src/realm-import/import-realm";
@@ -107,6 +108,84 @@ describe("importing a realm file like Keycloak's --import-realm", () => {
       "https://app.example/bye",
     ]);
     expect(stored?.pkceRequired).toBe(false);
+  });
+});
+
+describe("service accounts (Keycloak's serviceAccountsEnabled)", () => {
+  const reports = { clientId: "Reports", secret: "reports-secret", serviceAccountsEnabled: true };
+
+  /** The realm's users that are service accounts. */
+  async function serviceAccounts(realmName: string) {
+    const realm = await findRealmByName(db, realmName);
+    const rows = await db
+      .select()
+      .from(users)
+      .where(eq(users.realmId, realm?.id ?? ""));
+    return rows.filter((row) => row.serviceAccountClientId !== null);
+  }
+
+  it("creates exactly one service account user for a client that enables them", async () => {
+    const file = realmFile("service-accounts", { clients: [...realmFile("x").clients, reports] });
+
+    await importRealm(db, file);
+
+    const realm = await findRealmByName(db, "service-accounts");
+    const client = await findClient(db, realm?.id ?? "", "Reports");
+    const backend = await findClient(db, realm?.id ?? "", "backend");
+    expect(client?.serviceAccountsEnabled).toBe(true);
+    expect(backend?.serviceAccountsEnabled).toBe(false);
+    const accounts = await serviceAccounts("service-accounts");
+    expect(accounts).toHaveLength(1);
+    // Keycloak's name for it, in lower case as Keycloak stores usernames.
+    expect(accounts[0]).toMatchObject({
+      username: "service-account-reports",
+      email: null,
+      emailKey: null,
+      enabled: true,
+      serviceAccountClientId: client?.id,
+    });
+    expect(await findServiceAccount(db, realm?.id ?? "", client?.id ?? "")).toEqual(accounts[0]);
+    const passwords = await db
+      .select()
+      .from(credentials)
+      .where(eq(credentials.userId, accounts[0]?.id ?? ""));
+    expect(passwords).toEqual([]);
+  });
+
+  it("creates no second service account when the realm is imported again", async () => {
+    const file = realmFile("service-accounts-again", { clients: [reports] });
+    await importRealm(db, file);
+
+    expect(await importRealm(db, file)).toEqual({
+      realm: "service-accounts-again",
+      created: false,
+    });
+
+    expect(await serviceAccounts("service-accounts-again")).toHaveLength(1);
+  });
+
+  it("takes a Keycloak-exported service account user as the client's own", async () => {
+    const exported = { username: "service-account-reports", serviceAccountClientId: "Reports" };
+    const ada = realmFile("x").users[0];
+    const file = realmFile("service-accounts-export", {
+      clients: [reports],
+      users: [exported, ada],
+    });
+
+    await importRealm(db, file);
+
+    expect(await serviceAccounts("service-accounts-export")).toHaveLength(1);
+    const realm = await findRealmByName(db, "service-accounts-export");
+    expect(await findLoginCandidate(db, realm?.id ?? "", "ada")).toBeDefined();
+  });
+
+  it("never offers a service account as a sign-in candidate", async () => {
+    await importRealm(db, realmFile("service-accounts-login", { clients: [reports] }));
+    const realm = await findRealmByName(db, "service-accounts-login");
+
+    expect(
+      await findLoginCandidate(db, realm?.id ?? "", "service-account-reports"),
+    ).toBeUndefined();
   });
 });
 

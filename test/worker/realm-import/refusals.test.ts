@@ -153,6 +153,51 @@ describe("realm file validation names the JSON path of each bad field", () => {
     expect(await refusal(file)).toBe("$.users[0].email: is not an email address");
   });
 
+  it("refuses a service account for a public client", async () => {
+    const file = withClient("public-service-account", { serviceAccountsEnabled: true });
+
+    expect(await refusal(file)).toBe(
+      "$.clients[0].serviceAccountsEnabled: " +
+        "a public client cannot have a service account; only confidential ones can",
+    );
+  });
+
+  it("refuses two clients whose service accounts share a lower-case username", async () => {
+    const file = realmFile("shared-service-account", {
+      clients: [
+        { clientId: "App", secret: "s1", serviceAccountsEnabled: true },
+        { clientId: "app", secret: "s2", serviceAccountsEnabled: true },
+      ],
+    });
+
+    expect(await refusal(file)).toBe(
+      '$.clients[1].serviceAccountsEnabled: "App" already has the service account ' +
+        '"service-account-app"',
+    );
+  });
+
+  it("refuses a service account user whose client has no service account", async () => {
+    const file = realmFile("unlinked-service-account", {
+      users: [{ username: "service-account-backend", serviceAccountClientId: "backend" }],
+    });
+
+    expect(await refusal(file)).toBe(
+      '$.users[0].serviceAccountClientId: no client "backend" with serviceAccountsEnabled ' +
+        "in this realm",
+    );
+  });
+
+  it("refuses a user who takes the username of a client's service account", async () => {
+    const file = realmFile("taken-service-account", {
+      clients: [{ clientId: "backend", secret: "s1", serviceAccountsEnabled: true }],
+      users: [{ username: "Service-Account-Backend", email: "sa@example.com" }],
+    });
+
+    expect(await refusal(file)).toBe(
+      "$.users[0].username: another user in this realm already has this username",
+    );
+  });
+
   it("lists every problem in the file, each on its own line", async () => {
     const file = realmFile("many", {
       clients: [{ clientId: "a", publicClient: false }],
