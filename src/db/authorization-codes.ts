@@ -2,7 +2,7 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import { sha256 } from "../crypto/digest";
 import { randomId, randomToken } from "../crypto/random";
 import type { Database } from "./client";
-import { authorizationCodes, refreshTokens } from "./schema";
+import { authorizationCodes, refreshTokens, sessions } from "./schema";
 
 export type AuthorizationCode = typeof authorizationCodes.$inferSelect;
 
@@ -66,13 +66,17 @@ export async function consumeAuthorizationCode(
 }
 
 /**
- * Revokes a replayed code and the refresh token family issued from it, in one batch. The
- * code's row goes too, so an exchange of it that is still minting sees the replay.
+ * Answers a replayed code: the code's row, the session it was issued in and every refresh
+ * token of that session go in one batch. Ending the session also stops the access tokens
+ * issued from the code at userinfo and introspection, which check the session. The code's
+ * row goes too, so an exchange of it that is still minting sees the replay.
  */
 export async function revokeReplayedCode(db: Database, code: AuthorizationCode): Promise<void> {
   await db.batch([
     db.delete(authorizationCodes).where(eq(authorizationCodes.codeHash, code.codeHash)),
     db.delete(refreshTokens).where(eq(refreshTokens.familyId, code.familyId)),
+    db.delete(refreshTokens).where(eq(refreshTokens.sessionId, code.sessionId)),
+    db.delete(sessions).where(eq(sessions.id, code.sessionId)),
   ]);
 }
 

@@ -33,7 +33,8 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
   const now = nowSeconds();
   const result = await consumeAuthorizationCode(db, presented, now);
 
-  // RFC 6749 §4.1.2: a code used twice revokes the tokens already issued from it.
+  // RFC 6749 §4.1.2: a code used twice revokes the tokens already issued from it; like
+  // Keycloak, the session it was issued in ends too.
   if (result.outcome === "replayed") {
     await revokeReplayedCode(db, result.code);
     logEvent("code.replayed", { realm: realm.id, client: client.clientId });

@@ -1,3 +1,4 @@
+import { SELF } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { Browser, readForm } from "../support/browser";
@@ -252,14 +253,16 @@ describe("single-use authorization codes (RFC 6749 §4.1.2, §10.5)", () => {
     await expectInvalidGrant(await refresh(realm.oidc, rotated.refresh_token ?? ""));
   });
 
-  it("leaves refresh tokens from other codes of the same session alone", async () => {
+  it("ends the code's session: its access token and the session's other tokens stop", async () => {
     const realm = await seedRealm();
     const { browser, code, verifier } = await spaCode(realm.oidc);
-    await exchangeSpaCode(realm.oidc, { code, code_verifier: verifier });
+    const first = (await (
+      await exchangeSpaCode(realm.oidc, { code, code_verifier: verifier })
+    ).json()) as Tokens;
 
     const { params, verifier: secondVerifier } = await spaRequest();
     const second = redirectParams(await browser.get(authorizeUrl(realm.oidc, params)));
-    const tokens = (await (
+    const other = (await (
       await exchangeSpaCode(realm.oidc, {
         code: second.get("code") ?? "",
         code_verifier: secondVerifier,
@@ -267,7 +270,14 @@ describe("single-use authorization codes (RFC 6749 §4.1.2, §10.5)", () => {
     ).json()) as Tokens;
 
     await expectInvalidGrant(await exchangeSpaCode(realm.oidc, { code, code_verifier: verifier }));
-    expect((await refresh(realm.oidc, tokens.refresh_token ?? "")).status).toBe(200);
+    await expectInvalidGrant(await refresh(realm.oidc, other.refresh_token ?? ""));
+    const userinfo = await SELF.fetch(`${realm.oidc}/userinfo`, {
+      headers: { authorization: `Bearer ${first.access_token}` },
+    });
+    expect(userinfo.status).toBe(401);
+
+    const silent = await browser.get(authorizeUrl(realm.oidc, { ...params, prompt: "none" }));
+    expect(redirectParams(silent).get("error")).toBe("login_required");
   });
 
   it("lets exactly one of two concurrent exchanges of the same code succeed", async () => {
