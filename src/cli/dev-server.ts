@@ -2,9 +2,18 @@ import type { ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { persistFlag, spawnWrangler } from "./wrangler";
 
-/** Starts `wrangler dev` on the port, passing SIGINT and SIGTERM on to it. */
-export function startDevServer(root: string, port: number, persistTo: string | undefined) {
-  const args = ["dev", "--port", String(port), ...persistFlag(persistTo)];
+/**
+ * Starts `wrangler dev` on the port, passing SIGINT and SIGTERM on to it. `/` leads to
+ * `defaultRealm` when one is given.
+ */
+export function startDevServer(
+  root: string,
+  port: number,
+  persistTo: string | undefined,
+  defaultRealm?: string,
+) {
+  const realmVar = defaultRealm ? ["--var", `DEFAULT_REALM:${defaultRealm}`] : [];
+  const args = ["dev", "--port", String(port), ...persistFlag(persistTo), ...realmVar];
   // Inherit stdin so wrangler's keyboard shortcuts work in a terminal.
   const child = spawnWrangler(root, args, { stdio: "inherit" });
 

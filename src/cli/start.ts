@@ -26,16 +26,18 @@ async function main(): Promise<void> {
     log(created ? `Imported realm ${realm}` : `Realm ${realm} exists already; import skipped`);
   }
 
-  const child = startDevServer(root, options.port, options.persistTo);
+  // `/` leads to the first realm imported, so a custom realm file works without settings.
+  const defaultRealm = imports[0]?.realm;
+  const child = startDevServer(root, options.port, options.persistTo, defaultRealm);
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   await waitUntilListening(child, options.port);
 
-  log(banner(options.port, options.realmFiles.includes(demoRealm)));
+  log(banner(options.port, options.realmFiles.includes(demoRealm), defaultRealm));
 }
 
-function banner(port: number, demo: boolean): string {
+function banner(port: number, demo: boolean, realm: string | undefined): string {
   const url = `http://localhost:${port}/`;
-  if (!demo) return `Latchkey is running at ${url}`;
+  if (!demo) return `Latchkey is running at ${url} (realm ${realm ?? "demo"})`;
   return (
     `Latchkey is running at ${url} — open it to sign up or sign in ` +
     "(realm demo; demo user demo@example.com / demo-password-1)"

@@ -56,6 +56,11 @@ describe("OpenID Connect sign-up and sign-in with openid-client, Chromium and wr
   let rotated: Tokens;
   let silent: Tokens;
 
+  it("leads from / to the imported realm's account console", async () => {
+    const response = await fetch(`${latchkey.origin}/`, { redirect: "manual" });
+    expect(response.headers.get("location")).toBe("/realms/e2e/account");
+  });
+
   it("discovers Keycloak's endpoint layout, S256 PKCE and iss in authorization responses", () => {
     const metadata = config.serverMetadata();
 
