@@ -1,14 +1,13 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
 import { cors } from "hono/cors";
 import { assets } from "../templates/assets";
 import { accountRoutes } from "./account/routes";
 import { type AppEnv, checkConfig } from "./config";
 import { database } from "./db/client";
 import { errorPage, handleError } from "./http/errors-handler";
+import { setRequestLocale } from "./http/locale";
 import { realmContext } from "./http/realm-context";
 import { securityHeaders } from "./http/security-headers";
-import { LOCALE_COOKIE, negotiateLocale, translator } from "./i18n";
 import { loginRoutes } from "./login/routes";
 import { authorizationEndpoint } from "./oidc/authorize/endpoint";
 import { certsEndpoint } from "./oidc/certs";
@@ -22,13 +21,7 @@ import { userinfoEndpoint } from "./oidc/userinfo";
 /** Resolves what every request needs once: the store, the language, the error surface. */
 const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("surface", "api");
-  const locale = negotiateLocale({
-    uiLocales: new URL(c.req.url).searchParams.get("ui_locales"),
-    cookie: getCookie(c, LOCALE_COOKIE),
-    acceptLanguage: c.req.header("accept-language"),
-  });
-  c.set("locale", locale);
-  c.set("t", translator(locale));
+  setRequestLocale(c);
   checkConfig(c.env);
   c.set("db", database(c.env.DB));
   await next();

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../config";
 import { findRealmByName, type Realm } from "../db/realms";
 import { PageError } from "./errors";
+import { setRequestLocale } from "./locale";
 
 /** Realm rows change rarely; a short isolate cache keeps D1 off the hot path. */
 const CACHE_MS = 30_000;
@@ -25,6 +26,8 @@ export const realmContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!entry.realm?.enabled) throw new PageError("error.realmNotFound", 404);
 
   c.set("realm", entry.realm);
+  // Now that the realm is known, its default language answers when the request names none.
+  setRequestLocale(c, entry.realm.defaultLocale);
   c.set("issuer", `${new URL(c.req.url).origin}/realms/${entry.realm.name}`);
   await next();
 };

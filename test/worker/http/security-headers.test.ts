@@ -42,6 +42,18 @@ describe("security headers on pages (OWASP ASVS V14.4)", () => {
   });
 });
 
+describe("the realm's default language", () => {
+  it("answers in the realm's defaultLocale when the request names no language", async () => {
+    const realm = await seedRealm({ defaultLocale: "de" });
+    const url = `${ORIGIN}/realms/${realm.name}/login-actions/authenticate`;
+
+    const unnamed = await (await SELF.fetch(url)).text();
+    expect(unnamed).toContain('lang="de"');
+    const named = await (await SELF.fetch(url, { headers: { "accept-language": "en" } })).text();
+    expect(named).toContain('lang="en"');
+  });
+});
+
 describe("static resources", () => {
   it("serves the stylesheet with a long cache lifetime", async () => {
     const response = await SELF.fetch(`${ORIGIN}/resources/styles.css`);
