@@ -11,6 +11,24 @@ export function lookupKey(value: string): string {
   return value.normalize("NFKC").trim().toLowerCase();
 }
 
+/**
+ * The lookup key for an email: the local part as `lookupKey` makes it, the domain in its
+ * ASCII (IDNA) form, so `bücher.example` and `xn--bcher-kva.example` are one mailbox.
+ */
+export function emailLookupKey(email: string): string {
+  const key = lookupKey(email);
+  const at = key.lastIndexOf("@");
+  const domain = key.slice(at + 1);
+  // Only a bare domain: anything URL syntax would read as path, port or user stays as it is.
+  if (at < 0 || /[/?#@:\\\s%]/.test(domain)) return key;
+
+  try {
+    return `${key.slice(0, at)}@${new URL(`http://${domain}`).hostname}`;
+  } catch {
+    return key;
+  }
+}
+
 export interface NewUser {
   username?: string;
   email?: string;
@@ -43,7 +61,7 @@ export async function createUser(db: Database, realmId: string, input: NewUser):
     username,
     usernameKey: lookupKey(username),
     email: input.email ?? null,
-    emailKey: input.email ? lookupKey(input.email) : null,
+    emailKey: input.email ? emailLookupKey(input.email) : null,
     emailVerified: input.emailVerified ?? false,
     firstName: input.firstName ?? null,
     lastName: input.lastName ?? null,
@@ -129,6 +147,7 @@ export async function findLoginCandidate(
   login: string,
 ): Promise<{ user: User; passwordHash: string | null } | undefined> {
   const key = lookupKey(login);
+  const emailKey = emailLookupKey(login);
   const [row] = await db
     .select({ user: users, passwordHash: credentials.secretData })
     .from(users)
@@ -137,10 +156,10 @@ export async function findLoginCandidate(
       and(
         eq(users.realmId, realmId),
         isNull(users.serviceAccountClientId),
-        or(eq(users.emailKey, key), eq(users.usernameKey, key)),
+        or(eq(users.emailKey, emailKey), eq(users.usernameKey, key)),
       ),
     )
-    .orderBy(desc(sql`${users.emailKey} = ${key}`))
+    .orderBy(desc(sql`${users.emailKey} = ${emailKey}`))
     .limit(1);
   return row;
 }

@@ -15,6 +15,23 @@ const name = z
   .min(1, message("register.fieldRequired"))
   .max(255, message("register.fieldTooLong"));
 
+/**
+ * Beyond the address syntax: no characters that need quoting in the local part, and a domain
+ * with at least two labels that is a valid host name, so `a@b` and `<x>@example.com` are refused.
+ */
+function hasRoutableShape(email: string): boolean {
+  const at = email.lastIndexOf("@");
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (/[<>()[\]\\,;:"\s]/.test(local) || !domain.includes(".")) return false;
+
+  try {
+    return new URL(`http://${domain}`).hostname.length > 0 && !/[/?#@:%]/.test(domain);
+  } catch {
+    return false;
+  }
+}
+
 /** The sign-up form; each issue's message is the key of the text shown beside its field. */
 const registrationForm = z
   .object({
@@ -24,7 +41,8 @@ const registrationForm = z
       .min(1, message("register.fieldRequired"))
       .max(254, message("register.emailInvalid"))
       // Internationalized addresses (RFC 6531) are valid; the lookup key normalizes them.
-      .pipe(z.email({ ...message("register.emailInvalid"), pattern: z.regexes.unicodeEmail })),
+      .pipe(z.email({ ...message("register.emailInvalid"), pattern: z.regexes.unicodeEmail }))
+      .refine(hasRoutableShape, message("register.emailInvalid")),
     firstName: name,
     lastName: name,
     password: z

@@ -90,6 +90,27 @@ describe("self-service sign-up", () => {
     expect(await userCount(realm.name)).toBe(1);
   });
 
+  it.each(["a@b", "<x>@example.com", "a b@example.com", "x@exa_mple/com"])(
+    "refuses the address %s as invalid",
+    async (email) => {
+      const realm = await seedRealm();
+      const response = await register(new Browser(), signUpPage(realm.name), { ...person, email });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain("Please enter a valid email address.");
+    },
+  );
+
+  it("treats a Unicode domain and its IDNA form as one mailbox", async () => {
+    const realm = await seedRealm();
+    const first = { ...person, email: "x@bücher.example" };
+    expect((await register(new Browser(), signUpPage(realm.name), first)).status).toBe(303);
+
+    const second = { ...person, email: "X@xn--bcher-kva.example" };
+    const response = await register(new Browser(), signUpPage(realm.name), second);
+    expect(response.status).toBe(409);
+    expect(await userCount(realm.name)).toBe(2);
+  });
+
   it("is closed when the realm does not allow registration", async () => {
     const realm = await seedRealm({ registrationAllowed: false });
     const page = await new Browser().get(signUpPage(realm.name));
