@@ -5,9 +5,21 @@ import type { Realm } from "../db/realms";
 import { findLoginCandidate, lookupKey, type User, updatePasswordHash } from "../db/users";
 import { accountGuard, guardPolicy } from "../limits/guard";
 
+/** Why a sign-in failed, in Keycloak's event error codes; for logs, never for the page. */
+export type SignInError =
+  | "user_not_found"
+  | "user_disabled"
+  | "user_temporarily_disabled"
+  | "invalid_user_credentials";
+
+/** A signed-in user, or the reason and (for a known account) the id of a failure. */
+export type SignInOutcome =
+  | { user: User }
+  | { user: undefined; userId: string | undefined; error: SignInError };
+
 /**
  * Checks an email-or-username and password. Unknown, disabled and locked accounts cost the
- * same work as a wrong password and give the same answer (`undefined`), so neither the
+ * same work as a wrong password and look the same to the person, so neither the
  * words nor the timing tell them apart.
  */
 export async function authenticatePassword(
@@ -16,7 +28,7 @@ export async function authenticatePassword(
   realm: Realm,
   login: string,
   password: string,
-): Promise<User | undefined> {
+): Promise<SignInOutcome> {
   const candidate = await findLoginCandidate(db, realm.id, login);
   const user = candidate?.user;
   const hash = user?.enabled ? (candidate?.passwordHash ?? undefined) : undefined;
@@ -29,17 +41,23 @@ export async function authenticatePassword(
   if (status.locked || !user || hash === undefined) {
     await burnPasswordCheck(password);
     await guard.recordFailure(policy);
-    return undefined;
+    return { user: undefined, userId: user?.id, error: failureReason(user, status.locked) };
   }
 
   const { valid, needsRehash } = await verifyPassword(password, hash);
   if (!valid) {
     await guard.recordFailure(policy);
-    return undefined;
+    return { user: undefined, userId: user.id, error: "invalid_user_credentials" };
   }
 
   // Only an account with failures on record needs a second call to its guard.
   if (status.failures > 0) await guard.recordSuccess();
   if (needsRehash) await updatePasswordHash(db, user.id, await hashPassword(password));
-  return user;
+  return { user };
+}
+
+function failureReason(user: User | undefined, locked: boolean): SignInError {
+  if (!user) return "user_not_found";
+  if (locked) return "user_temporarily_disabled";
+  return user.enabled ? "invalid_user_credentials" : "user_disabled";
 }

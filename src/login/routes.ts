@@ -59,9 +59,11 @@ loginRoutes.post("/login-actions/authenticate", async (c) => {
   const { username: login, password } = credentials.data;
 
   const { db, realm } = c.var;
-  const user = await authenticatePassword(c.env, db, realm, login, password);
+  const outcome = await authenticatePassword(c.env, db, realm, login, password);
+  const user = outcome.user;
   if (!user) {
-    logEvent("login.failed", { realm: realm.id, client: pending?.client.clientId });
+    const { userId, error } = outcome;
+    logEvent("login.failed", { realm: realm.id, client: pending?.client.clientId, userId, error });
     return showLoginPage(c, params, { login, errorKey: "login.invalidCredentials", status: 401 });
   }
 
