@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { decodeJwt, type JWTPayload } from "jose";
+import type { JWTPayload } from "jose";
 import { LoggedOutPage } from "../../templates/logged-out-page";
 import { LogoutConfirmPage } from "../../templates/logout-confirm-page";
 import type { AppEnv } from "../config";
@@ -10,29 +10,15 @@ import { OAuthError, PageError } from "../http/errors";
 import { logEvent } from "../http/log";
 import { type Params, requestParams } from "../http/params";
 import { renderPage } from "../http/render";
-import { realmKeys } from "../keys/realm-keys";
-import { verifyJwt } from "../keys/sign";
 import { clearSessionCookie, currentSession } from "../login/sso-cookie";
 import { nowSeconds } from "../time";
+import { verifyIdTokenHint } from "./id-token-hint";
 
-/**
- * The ID token a relying party sends as a hint. It may have expired (RP-Initiated Logout
- * §2), so it is checked as of its own issue time: signature, issuer and type still hold.
- */
+/** A hint that does not verify is refused on a page: it may not pick the session to end. */
 async function checkIdTokenHint(c: Context<AppEnv>, hint: string): Promise<JWTPayload> {
-  try {
-    const { iat } = decodeJwt(hint);
-    if (typeof iat !== "number") throw new Error("no iat");
-    const keys = await realmKeys(c.env, c.var.realm.id);
-    const claims = await verifyJwt(keys, hint, {
-      issuer: c.var.issuer,
-      currentDate: new Date(iat * 1000),
-    });
-    if (claims.typ !== "ID") throw new Error("not an ID token");
-    return claims;
-  } catch {
-    throw new PageError("error.invalidRequest");
-  }
+  const claims = await verifyIdTokenHint(c, hint);
+  if (!claims) throw new PageError("error.invalidRequest");
+  return claims;
 }
 
 /** The client the logout request speaks for: named by client_id, or the hint's audience. */

@@ -9,9 +9,14 @@ export type Decision = "issue_code" | "login_required" | "show_login" | "show_re
  */
 export function decide(
   request: AuthorizationRequest,
-  session: Session | undefined,
+  current: Session | undefined,
   now: number,
+  hintedSubject?: string,
 ): Decision {
+  // OpenID Connect Core §3.1.2.1: a session of someone other than the id_token_hint's subject
+  // does not count; the hinted person must sign in.
+  const session = hintedSubject && current?.userId !== hintedSubject ? undefined : current;
+
   // OpenID Connect Core §3.1.2.1: max_age bounds the age of the authentication, and
   // max_age=0 equals prompt=login even within the second the person signed in.
   const tooOld =

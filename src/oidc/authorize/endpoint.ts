@@ -5,6 +5,7 @@ import { requestParams } from "../../http/params";
 import { showLoginPage, showRegistrationPage } from "../../login/pages";
 import { currentSession } from "../../login/sso-cookie";
 import { nowSeconds } from "../../time";
+import { verifyIdTokenHint } from "../id-token-hint";
 import { decide } from "./decide";
 import { issueCode } from "./issue-code";
 import { parseAuthorizationRequest, RedirectableError } from "./request";
@@ -26,10 +27,23 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
     throw error;
   }
 
+  let hintedSubject: string | undefined;
+  if (request.idTokenHint !== undefined) {
+    const hint = await verifyIdTokenHint(c, request.idTokenHint);
+    if (typeof hint?.sub !== "string") {
+      return respondWithError(
+        c,
+        request,
+        new OAuthError("invalid_request", "Invalid id_token_hint."),
+      );
+    }
+    hintedSubject = hint.sub;
+  }
+
   const now = nowSeconds();
   const session = await currentSession(c, c.var.db, c.var.realm, now);
 
-  switch (decide(request, session, now)) {
+  switch (decide(request, session, now, hintedSubject)) {
     case "issue_code":
       return issueCode(c, request, session as NonNullable<typeof session>, now);
     case "login_required":

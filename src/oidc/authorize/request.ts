@@ -22,6 +22,8 @@ export interface AuthorizationRequest {
   prompt: Prompt[];
   maxAge?: number;
   loginHint?: string;
+  /** An ID token the client holds, naming who it expects to be signed in (unverified here). */
+  idTokenHint?: string;
   uiLocales?: string;
   /** The parameters as received, to carry through the sign-in and sign-up forms. */
   params: Params;
@@ -55,6 +57,7 @@ const requestShape = z.object({
   prompt: text(128),
   max_age: text(16),
   login_hint: text(320),
+  id_token_hint: text(8192),
   ui_locales: text(128),
 });
 
@@ -181,6 +184,7 @@ export async function parseAuthorizationRequest(
       prompt: checkPrompt(p.prompt),
       maxAge: checkMaxAge(p.max_age),
       loginHint: p.login_hint,
+      idTokenHint: p.id_token_hint,
       uiLocales: p.ui_locales,
       params,
     };
