@@ -1,4 +1,4 @@
-import { base64url } from "jose";
+import { base64url, type JWTPayload } from "jose";
 import { sha256 } from "../../crypto/digest";
 import { randomId } from "../../crypto/random";
 import type { Database } from "../../db/client";
@@ -46,6 +46,40 @@ async function accessTokenHash(accessToken: string): Promise<string> {
   return base64url.encode(digest.slice(0, digest.length / 2));
 }
 
+/** What goes into an access token beyond its grant's own claims. */
+export interface AccessTokenContent extends JWTPayload {
+  iss: string;
+  sub: string;
+  iat: number;
+  exp: number;
+  client: Client;
+  user: User;
+  scope: string;
+}
+
+/**
+ * Signs an access token: RFC 9068's header and claims plus Keycloak's `typ`, `azp`, `scope`,
+ * `realm_access` and the profile claims the scope releases. Every grant mints through here.
+ */
+export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): Promise<string> {
+  const { client, user, scope, ...claims } = content;
+  return signJwt(
+    keys,
+    {
+      jti: randomId(),
+      ...claims,
+      aud: client.clientId,
+      client_id: client.clientId,
+      azp: client.clientId,
+      typ: "Bearer",
+      scope,
+      realm_access: { roles: [] },
+      ...userClaims(user, scope),
+    },
+    { typ: "at+jwt" },
+  );
+}
+
 /** Claims every token of a grant carries: who issued it, for whom, in which session. */
 function grantClaims(grant: TokenGrant, now: number) {
   return {
@@ -70,21 +104,14 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
   const refreshExp = Math.min(now + realm.ssoSessionIdleTimeout, session.expiresAt);
   const profile = userClaims(user, scope);
 
-  const accessToken = await signJwt(
-    keys,
-    {
-      ...grantClaims(grant, now),
-      aud: client.clientId,
-      exp: accessExp,
-      auth_time: grant.authTime,
-      client_id: client.clientId,
-      typ: "Bearer",
-      scope,
-      realm_access: { roles: [] },
-      ...profile,
-    },
-    { typ: "at+jwt" },
-  );
+  const accessToken = await signAccessToken(keys, {
+    ...grantClaims(grant, now),
+    exp: accessExp,
+    auth_time: grant.authTime,
+    client,
+    user,
+    scope,
+  });
 
   const refreshToken = await signJwt(
     keys,

@@ -1,10 +1,8 @@
-import { randomId } from "../../crypto/random";
 import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import type { User } from "../../db/users";
 import type { RealmKeys } from "../../keys/realm-keys";
-import { signJwt } from "../../keys/sign";
-import { userClaims } from "../user-claims";
+import { signAccessToken } from "./mint";
 
 /** What the client_credentials grant hands over: a client acting as its service account. */
 export interface ServiceAccountGrant {
@@ -39,25 +37,15 @@ export async function mintServiceAccountToken(
 ): Promise<ServiceAccountTokenResponse> {
   const { realm, client, user, scope, now } = grant;
 
-  const accessToken = await signJwt(
-    keys,
-    {
-      iss: grant.issuer,
-      sub: user.id,
-      aud: client.clientId,
-      exp: now + realm.accessTokenLifespan,
-      iat: now,
-      jti: randomId(),
-      client_id: client.clientId,
-      azp: client.clientId,
-      typ: "Bearer",
-      scope,
-      realm_access: { roles: [] },
-      // The granted scope always holds `profile`, which releases preferred_username.
-      ...userClaims(user, scope),
-    },
-    { typ: "at+jwt" },
-  );
+  const accessToken = await signAccessToken(keys, {
+    iss: grant.issuer,
+    sub: user.id,
+    iat: now,
+    exp: now + realm.accessTokenLifespan,
+    client,
+    user,
+    scope,
+  });
 
   return {
     access_token: accessToken,
