@@ -177,13 +177,21 @@ export const signingKeys = sqliteTable(
       .notNull()
       .references(() => realms.id, { onDelete: "cascade" }),
     alg: text("alg").notNull(),
-    status: text("status", { enum: ["active", "retired"] }).notNull(),
+    /** `next` is published but never signs; `active` signs; `retired` only verifies. */
+    status: text("status", { enum: ["next", "active", "retired"] }).notNull(),
     publicJwk: text("public_jwk", { mode: "json" }).$type<JsonWebKey>().notNull(),
     /** The private JWK sealed with AES-256-GCM under KEY_ENCRYPTION_SECRET. */
     privateJwkSealed: text("private_jwk_sealed").notNull(),
     createdAt: createdAt(),
+    /** When a `next` key was first written to KV: its publication delay counts from here. */
+    publishedAt: integer("published_at"),
+    /** When the key began signing; null for keys generated active before rotation existed. */
+    activatedAt: integer("activated_at"),
+    /** When the key stopped signing: its grace period counts from here. */
+    retiredAt: integer("retired_at"),
   },
   (t) => [
     uniqueIndex("signing_keys_one_active").on(t.realmId, t.alg).where(sql`status = 'active'`),
+    uniqueIndex("signing_keys_one_next").on(t.realmId, t.alg).where(sql`status = 'next'`),
   ],
 );

@@ -11,6 +11,8 @@ export type LogEvent =
   | "logout"
   | "request.invalid"
   | "keys.publish_failed"
+  | "keys.rotated"
+  | "keys.rotation_failed"
   | "config.invalid"
   | "server.error";
 

@@ -25,6 +25,17 @@ export function readPublishedKeys(kv: KVNamespace, realmId: string): Promise<Pub
   return kv.get<PublishedKeys>(publishedKeysKey(realmId), "json");
 }
 
+/** Writes the realm's keys to KV, throwing when KV refuses: rotation must know it published. */
+export function writePublishedKeys(
+  kv: KVNamespace,
+  realmId: string,
+  keys: PublishedKeys,
+): Promise<void> {
+  return kv.put(publishedKeysKey(realmId), JSON.stringify(keys), {
+    expirationTtl: KV_TTL_SECONDS,
+  });
+}
+
 /** Writes the realm's keys to KV; a failed write is logged, since D1 stays the source of truth. */
 export async function publishKeys(
   kv: KVNamespace,
@@ -32,16 +43,14 @@ export async function publishKeys(
   keys: PublishedKeys,
 ): Promise<void> {
   try {
-    await kv.put(publishedKeysKey(realmId), JSON.stringify(keys), {
-      expirationTtl: KV_TTL_SECONDS,
-    });
+    await writePublishedKeys(kv, realmId, keys);
   } catch (error) {
     // KV allows one write per second per key: isolates warming together may be refused.
     logEvent("keys.publish_failed", { realm: realmId, error: String(error).slice(0, 200) });
   }
 }
 
-/** Shapes D1 rows for KV: every stored public key verifies, only active keys sign. */
+/** Shapes D1 rows for KV: next, active and retired keys all verify; only active keys sign. */
 export function publishedKeysFrom(rows: StoredSigningKey[]): PublishedKeys {
   const signing = {} as PublishedKeys["signing"];
   for (const alg of SIGNING_ALGS) {

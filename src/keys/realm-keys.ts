@@ -17,7 +17,8 @@ export interface RealmKeys {
   signing: Record<SigningAlg, { kid: string; privateKey: CryptoKey }>;
 }
 
-// Short, so an isolate picks up a rotation soon after KV does.
+// Short, so an isolate picks up a rotation soon after KV does. Rotation's publication delay
+// (rotate.ts) counts on this bound.
 const MEMORY_TTL_MS = 5 * 60 * 1000;
 
 const memory = new Map<string, { expiresAt: number; keys: Promise<RealmKeys> }>();
@@ -36,6 +37,11 @@ export function realmKeys(env: Env, realmId: string): Promise<RealmKeys> {
   });
 
   return keys;
+}
+
+/** Forgets one realm's keys held in this isolate's memory, so the next use reads KV. */
+export function forgetRealmKeys(realmId: string): void {
+  memory.delete(realmId);
 }
 
 /** Forgets every realm's keys held in this isolate's memory. */

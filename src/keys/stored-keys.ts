@@ -19,7 +19,9 @@ export async function loadSigningKeys(
   const missing = SIGNING_ALGS.filter((alg) => !activeKey(stored, alg));
   if (missing.length === 0) return stored;
 
-  const rows = await Promise.all(missing.map((alg) => newRow(secret, realmId, alg, now)));
+  const rows = await Promise.all(
+    missing.map((alg) => newSigningKeyRow(secret, realmId, alg, "active", now)),
+  );
 
   // Another isolate may be generating at this moment. The partial unique index keeps one active
   // key per (realm, alg); losing rows are dropped, and the re-read returns the winners to all.
@@ -33,7 +35,8 @@ export function activeKey(keys: StoredSigningKey[], alg: SigningAlg): StoredSign
   return keys.find((key) => key.status === "active" && key.alg === alg);
 }
 
-function readSigningKeys(db: Database, realmId: string): Promise<StoredSigningKey[]> {
+/** The realm's signing keys in every status, newest first. */
+export function readSigningKeys(db: Database, realmId: string): Promise<StoredSigningKey[]> {
   return db
     .select()
     .from(signingKeys)
@@ -41,10 +44,12 @@ function readSigningKeys(db: Database, realmId: string): Promise<StoredSigningKe
     .orderBy(desc(signingKeys.createdAt));
 }
 
-async function newRow(
+/** Generates a key pair for `alg` as a row in `status`, its private half sealed. */
+export async function newSigningKeyRow(
   secret: string,
   realmId: string,
   alg: SigningAlg,
+  status: "next" | "active",
   now: number,
 ): Promise<StoredSigningKey> {
   const key = await generateSigningKey(alg);
@@ -53,10 +58,13 @@ async function newRow(
     kid: key.kid,
     realmId,
     alg,
-    status: "active",
+    status,
     publicJwk: key.publicJwk as JsonWebKey,
     // The kid is the AAD, so a sealed blob copied onto another key's row will not open.
     privateJwkSealed: await seal(secret, JSON.stringify(key.privateJwk), key.kid),
     createdAt: now,
+    publishedAt: null,
+    activatedAt: status === "active" ? now : null,
+    retiredAt: null,
   };
 }

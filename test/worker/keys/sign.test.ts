@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { decodeProtectedHeader, type JWTPayload, SignJWT } from "jose";
+import { decodeProtectedHeader, type JWTPayload, SignJWT, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../../src/config";
 import { database } from "../../../src/db/client";
@@ -113,6 +113,14 @@ describe("verifying JWTs against the realm's JWKS", () => {
 
     await expect(verifyJwt(keys, token, { issuer, currentDate: during })).rejects.toMatchObject({
       code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+    });
+  });
+
+  it("rejects an unsecured token (alg none)", async () => {
+    const token = new UnsecuredJWT(payload).encode();
+
+    await expect(verifyJwt(keys, token, { issuer, currentDate: during })).rejects.toMatchObject({
+      code: "ERR_JOSE_ALG_NOT_ALLOWED",
     });
   });
 
