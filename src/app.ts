@@ -1,9 +1,9 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { cors } from "hono/cors";
 import { assets } from "../templates/assets";
 import { accountRoutes } from "./account/routes";
 import { type AppEnv, checkConfig } from "./config";
 import { database } from "./db/client";
+import { accessTokenClientId, clientCors, formClientId, publicCors } from "./http/cors";
 import { errorPage, handleError } from "./http/errors-handler";
 import { setRequestLocale } from "./http/locale";
 import { realmContext } from "./http/realm-context";
@@ -32,9 +32,6 @@ const page: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("surface", "page");
   await next();
 };
-
-/** Token, userinfo and key endpoints are called from browsers' scripts without cookies. */
-const openCors = cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type", "DPoP"] });
 
 const oidc = "/realms/:realm/protocol/openid-connect";
 
@@ -69,12 +66,13 @@ app.use("/realms/:realm/account/*", page);
 app.use("/realms/:realm/account", page);
 // After the surface is known, so an unknown realm answers as a page or as JSON.
 app.use("/realms/:realm/*", realmContext);
-app.use(`${oidc}/token`, openCors);
-app.use(`${oidc}/userinfo`, openCors);
-app.use(`${oidc}/certs`, openCors);
+// Browsers' scripts read these for one client, so only its web origins may (Keycloak's rule).
+app.use(`${oidc}/token`, clientCors(["POST"], formClientId));
+app.use(`${oidc}/userinfo`, clientCors(["GET", "POST"], accessTokenClientId));
 // Revocation too, but not introspection: only confidential clients call that, from servers.
-app.use(`${oidc}/revoke`, openCors);
-app.use("/realms/:realm/.well-known/*", openCors);
+app.use(`${oidc}/revoke`, clientCors(["POST"], formClientId));
+app.use(`${oidc}/certs`, publicCors);
+app.use("/realms/:realm/.well-known/*", publicCors);
 
 app.get("/realms/:realm/.well-known/openid-configuration", discoveryEndpoint);
 app.get("/realms/:realm/.well-known/oauth-authorization-server", discoveryEndpoint);

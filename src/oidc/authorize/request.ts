@@ -6,6 +6,7 @@ import type { Realm } from "../../db/realms";
 import { OAuthError, PageError } from "../../http/errors";
 import type { Params } from "../../http/params";
 import { grantedScope, parseScope } from "../scopes";
+import { isRegisteredRedirectUri } from "./redirect-uri";
 
 export type ResponseMode = "query" | "fragment" | "form_post";
 export type Prompt = "none" | "login" | "consent" | "select_account" | "create";
@@ -74,11 +75,16 @@ async function checkClient(db: Database, realm: Realm, params: Params): Promise<
   return client;
 }
 
-/** The redirect_uri must equal one registered for the client, character for character. */
+/**
+ * The redirect_uri must equal one registered for the client, character for character, loopback
+ * ports of public clients aside (RFC 8252 §7.3).
+ */
 function checkRedirectUri(client: Client, params: Params): string {
   const redirectUri = params.redirect_uri;
   if (!redirectUri) throw new PageError("error.missingRedirectUri");
-  if (!client.redirectUris.includes(redirectUri)) throw new PageError("error.invalidRedirectUri");
+  if (!isRegisteredRedirectUri(client, redirectUri)) {
+    throw new PageError("error.invalidRedirectUri");
+  }
   return redirectUri;
 }
 
