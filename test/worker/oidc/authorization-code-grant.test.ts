@@ -9,7 +9,14 @@ import {
   exchangeSpaCode,
   spaCode,
 } from "../support/clients";
-import { authorizeUrl, redirectParams, signIn, spaRequest, tokenRequest } from "../support/oidc";
+import {
+  authorizeUrl,
+  redirectParams,
+  signIn,
+  spaRefresh,
+  spaRequest,
+  tokenRequest,
+} from "../support/oidc";
 import { SPA_REDIRECT, seedRealm } from "../support/realm";
 import { setCodeExpiry } from "../support/store";
 
@@ -17,14 +24,6 @@ async function expectInvalidGrant(response: Response) {
   expect(response.status).toBe(400);
   expect(response.headers.get("cache-control")).toBe("no-store");
   expect(((await response.json()) as { error: string }).error).toBe("invalid_grant");
-}
-
-function refresh(oidc: string, refreshToken: string) {
-  return tokenRequest(oidc, {
-    grant_type: "refresh_token",
-    client_id: "spa",
-    refresh_token: refreshToken,
-  });
 }
 
 type Tokens = Record<string, string>;
@@ -238,7 +237,7 @@ describe("single-use authorization codes (RFC 6749 §4.1.2, §10.5)", () => {
     ).json()) as Tokens;
 
     await expectInvalidGrant(await exchangeSpaCode(realm.oidc, { code, code_verifier: verifier }));
-    await expectInvalidGrant(await refresh(realm.oidc, first.refresh_token ?? ""));
+    await expectInvalidGrant(await spaRefresh(realm.oidc, first.refresh_token ?? ""));
   });
 
   it("revokes the refresh tokens rotated from the first one, too", async () => {
@@ -247,10 +246,12 @@ describe("single-use authorization codes (RFC 6749 §4.1.2, §10.5)", () => {
     const first = (await (
       await exchangeSpaCode(realm.oidc, { code, code_verifier: verifier })
     ).json()) as Tokens;
-    const rotated = (await (await refresh(realm.oidc, first.refresh_token ?? "")).json()) as Tokens;
+    const rotated = (await (
+      await spaRefresh(realm.oidc, first.refresh_token ?? "")
+    ).json()) as Tokens;
 
     await expectInvalidGrant(await exchangeSpaCode(realm.oidc, { code, code_verifier: verifier }));
-    await expectInvalidGrant(await refresh(realm.oidc, rotated.refresh_token ?? ""));
+    await expectInvalidGrant(await spaRefresh(realm.oidc, rotated.refresh_token ?? ""));
   });
 
   it("ends the code's session: its access token and the session's other tokens stop", async () => {
@@ -270,7 +271,7 @@ describe("single-use authorization codes (RFC 6749 §4.1.2, §10.5)", () => {
     ).json()) as Tokens;
 
     await expectInvalidGrant(await exchangeSpaCode(realm.oidc, { code, code_verifier: verifier }));
-    await expectInvalidGrant(await refresh(realm.oidc, other.refresh_token ?? ""));
+    await expectInvalidGrant(await spaRefresh(realm.oidc, other.refresh_token ?? ""));
     const userinfo = await SELF.fetch(`${realm.oidc}/userinfo`, {
       headers: { authorization: `Bearer ${first.access_token}` },
     });
@@ -306,6 +307,6 @@ describe("single-use authorization codes (RFC 6749 §4.1.2, §10.5)", () => {
     const tokens = (await winner?.json()) as Tokens | undefined;
     expect(tokens?.refresh_token).toEqual(expect.any(String));
 
-    await expectInvalidGrant(await refresh(realm.oidc, tokens?.refresh_token ?? ""));
+    await expectInvalidGrant(await spaRefresh(realm.oidc, tokens?.refresh_token ?? ""));
   });
 });

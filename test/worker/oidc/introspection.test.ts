@@ -12,7 +12,7 @@ import {
   basicAuthorization,
   exchangeBackendCode,
 } from "../support/clients";
-import { signInAndExchange, tokenRequest } from "../support/oidc";
+import { postForm, signInAndExchange, spaRefresh, tokenRequest } from "../support/oidc";
 import { BACKEND_REDIRECT, BACKEND_SECRET, seedRealm } from "../support/realm";
 import { disableClient, signAsRealm } from "../support/store";
 
@@ -20,11 +20,7 @@ type Tokens = Record<string, string>;
 type Introspection = Record<string, unknown>;
 
 function introspectRequest(oidc: string, fields: Record<string, string>, headers = {}) {
-  return SELF.fetch(`${oidc}/token/introspect`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-    body: new URLSearchParams(fields).toString(),
-  });
+  return postForm(`${oidc}/token/introspect`, fields, headers);
 }
 
 /** The confidential `backend` client asks about a token, as a resource server does. */
@@ -42,14 +38,6 @@ async function introspect(oidc: string, token: string, extra: Record<string, str
 async function expectInactive(oidc: string, token: string) {
   // RFC 7662 §2.2: an inactive token reveals nothing else.
   expect(await introspect(oidc, token)).toEqual({ active: false });
-}
-
-function spaRefresh(oidc: string, refreshToken: string) {
-  return tokenRequest(oidc, {
-    grant_type: "refresh_token",
-    client_id: "spa",
-    refresh_token: refreshToken,
-  });
 }
 
 async function signOut(

@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { authorize, callbackParams } from "../support/authorization";
 import { Browser, readForm } from "../support/browser";
-import { signInAndExchange, spaRequest, tokenRequest } from "../support/oidc";
+import { signInAndExchange, spaRefresh, spaRequest } from "../support/oidc";
 import { expectErrorPage } from "../support/pages";
 import { SPA_REDIRECT, seedRealm } from "../support/realm";
 import { signAsRealm } from "../support/store";
@@ -20,18 +20,10 @@ async function silentAuthorization(oidc: string, browser: Browser) {
   return callbackParams(await authorize(oidc, params, browser), SPA_REDIRECT);
 }
 
-function refresh(oidc: string, refreshToken: string) {
-  return tokenRequest(oidc, {
-    grant_type: "refresh_token",
-    client_id: "spa",
-    refresh_token: refreshToken,
-  });
-}
-
 /** Asserts that the session behind `browser` and `refreshToken` has ended. */
 async function expectSignedOut(oidc: string, browser: Browser, refreshToken: string) {
   expect((await silentAuthorization(oidc, browser)).get("error")).toBe("login_required");
-  const refused = await refresh(oidc, refreshToken);
+  const refused = await spaRefresh(oidc, refreshToken);
   expect(refused.status).toBe(400);
   expect(((await refused.json()) as { error: string }).error).toBe("invalid_grant");
 }
@@ -39,7 +31,7 @@ async function expectSignedOut(oidc: string, browser: Browser, refreshToken: str
 /** Asserts that the session is still alive, for the browser and for its refresh token. */
 async function expectStillSignedIn(oidc: string, browser: Browser, refreshToken: string) {
   expect((await silentAuthorization(oidc, browser)).get("code")).toBeTruthy();
-  expect((await refresh(oidc, refreshToken)).status).toBe(200);
+  expect((await spaRefresh(oidc, refreshToken)).status).toBe(200);
 }
 
 describe("logout with an ID token hint (OpenID Connect RP-Initiated Logout 1.0 §2, §3)", () => {

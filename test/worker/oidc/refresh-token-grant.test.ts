@@ -3,23 +3,14 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { readForm } from "../support/browser";
 import { backendAuthorization, backendCode, exchangeBackendCode } from "../support/clients";
-import { signInAndExchange, tokenRequest } from "../support/oidc";
+import { signInAndExchange, spaRefresh, tokenRequest } from "../support/oidc";
 import { seedRealm } from "../support/realm";
 import { signAsRealm } from "../support/store";
 
 type Tokens = Record<string, string>;
 
-function refresh(oidc: string, refreshToken: string, extra: Record<string, string> = {}) {
-  return tokenRequest(oidc, {
-    grant_type: "refresh_token",
-    client_id: "spa",
-    refresh_token: refreshToken,
-    ...extra,
-  });
-}
-
 async function refreshed(oidc: string, refreshToken: string, extra: Record<string, string> = {}) {
-  const response = await refresh(oidc, refreshToken, extra);
+  const response = await spaRefresh(oidc, refreshToken, extra);
   expect(response.status).toBe(200);
   return (await response.json()) as Tokens;
 }
@@ -62,7 +53,7 @@ describe("refresh token rotation (RFC 6749 §6, RFC 9700 §4.14.2)", () => {
     const { tokens } = await signInAndExchange(realm.oidc);
     await refreshed(realm.oidc, tokens.refresh_token ?? "");
 
-    await expectError(await refresh(realm.oidc, tokens.refresh_token ?? ""), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, tokens.refresh_token ?? ""), "invalid_grant");
   });
 
   it("revokes the whole family when a rotated refresh token is used again", async () => {
@@ -71,8 +62,8 @@ describe("refresh token rotation (RFC 6749 §6, RFC 9700 §4.14.2)", () => {
     const second = await refreshed(realm.oidc, tokens.refresh_token ?? "");
     const third = await refreshed(realm.oidc, second.refresh_token ?? "");
 
-    await expectError(await refresh(realm.oidc, tokens.refresh_token ?? ""), "invalid_grant");
-    await expectError(await refresh(realm.oidc, third.refresh_token ?? ""), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, tokens.refresh_token ?? ""), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, third.refresh_token ?? ""), "invalid_grant");
   });
 
   it("leaves the families of other sign-ins alone when one family is revoked", async () => {
@@ -81,8 +72,11 @@ describe("refresh token rotation (RFC 6749 §6, RFC 9700 §4.14.2)", () => {
     const two = await signInAndExchange(realm.oidc);
     await refreshed(realm.oidc, one.tokens.refresh_token ?? "");
 
-    await expectError(await refresh(realm.oidc, one.tokens.refresh_token ?? ""), "invalid_grant");
-    expect((await refresh(realm.oidc, two.tokens.refresh_token ?? "")).status).toBe(200);
+    await expectError(
+      await spaRefresh(realm.oidc, one.tokens.refresh_token ?? ""),
+      "invalid_grant",
+    );
+    expect((await spaRefresh(realm.oidc, two.tokens.refresh_token ?? "")).status).toBe(200);
   });
 
   it("lets only one of two concurrent refreshes with the same token succeed", async () => {
@@ -90,8 +84,8 @@ describe("refresh token rotation (RFC 6749 §6, RFC 9700 §4.14.2)", () => {
     const { tokens } = await signInAndExchange(realm.oidc);
 
     const responses = await Promise.all([
-      refresh(realm.oidc, tokens.refresh_token ?? ""),
-      refresh(realm.oidc, tokens.refresh_token ?? ""),
+      spaRefresh(realm.oidc, tokens.refresh_token ?? ""),
+      spaRefresh(realm.oidc, tokens.refresh_token ?? ""),
     ]);
     expect(responses.map((response) => response.status).sort()).toEqual([200, 400]);
   });
@@ -101,14 +95,14 @@ describe("refresh token rotation (RFC 6749 §6, RFC 9700 §4.14.2)", () => {
     const { tokens } = await signInAndExchange(realm.oidc);
 
     const responses = await Promise.all([
-      refresh(realm.oidc, tokens.refresh_token ?? ""),
-      refresh(realm.oidc, tokens.refresh_token ?? ""),
+      spaRefresh(realm.oidc, tokens.refresh_token ?? ""),
+      spaRefresh(realm.oidc, tokens.refresh_token ?? ""),
     ]);
     const [winner] = responses.filter((response) => response.status === 200);
     const next = (await winner?.json()) as Tokens | undefined;
     expect(next?.refresh_token).toEqual(expect.any(String));
 
-    await expectError(await refresh(realm.oidc, next?.refresh_token ?? ""), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, next?.refresh_token ?? ""), "invalid_grant");
   });
 });
 
@@ -134,7 +128,7 @@ describe("refresh token binding (RFC 6749 §6, §10.4)", () => {
       { authorization: backendAuthorization() },
     );
 
-    expect((await refresh(realm.oidc, tokens.refresh_token ?? "")).status).toBe(200);
+    expect((await spaRefresh(realm.oidc, tokens.refresh_token ?? "")).status).toBe(200);
   });
 
   it("refuses a confidential client's token to the public client with invalid_grant", async () => {
@@ -142,7 +136,7 @@ describe("refresh token binding (RFC 6749 §6, §10.4)", () => {
     const code = await backendCode(realm.oidc);
     const tokens = (await (await exchangeBackendCode(realm.oidc, code)).json()) as Tokens;
 
-    await expectError(await refresh(realm.oidc, tokens.refresh_token ?? ""), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, tokens.refresh_token ?? ""), "invalid_grant");
   });
 
   it("refreshes a confidential client's token with its credentials", async () => {
@@ -163,7 +157,7 @@ describe("refresh token binding (RFC 6749 §6, §10.4)", () => {
     const other = await seedRealm();
     const { tokens } = await signInAndExchange(other.oidc);
 
-    await expectError(await refresh(realm.oidc, tokens.refresh_token ?? ""), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, tokens.refresh_token ?? ""), "invalid_grant");
   });
 });
 
@@ -188,7 +182,7 @@ describe("scope on refresh (RFC 6749 §6)", () => {
     const next = await refreshed(realm.oidc, narrowed.refresh_token ?? "");
     expect(next.scope).toBe("openid");
     await expectError(
-      await refresh(realm.oidc, next.refresh_token ?? "", { scope: "openid email" }),
+      await spaRefresh(realm.oidc, next.refresh_token ?? "", { scope: "openid email" }),
       "invalid_scope",
     );
   });
@@ -198,7 +192,7 @@ describe("scope on refresh (RFC 6749 §6)", () => {
     const { tokens } = await signInAndExchange(realm.oidc);
 
     await expectError(
-      await refresh(realm.oidc, tokens.refresh_token ?? "", { scope: "openid roles" }),
+      await spaRefresh(realm.oidc, tokens.refresh_token ?? "", { scope: "openid roles" }),
       "invalid_scope",
     );
   });
@@ -208,7 +202,7 @@ describe("scope on refresh (RFC 6749 §6)", () => {
     const { tokens } = await signInAndExchange(realm.oidc);
 
     await expectError(
-      await refresh(realm.oidc, tokens.refresh_token ?? "", { scope: "openid offline_access" }),
+      await spaRefresh(realm.oidc, tokens.refresh_token ?? "", { scope: "openid offline_access" }),
       "invalid_scope",
     );
   });
@@ -216,7 +210,7 @@ describe("scope on refresh (RFC 6749 §6)", () => {
   it("keeps the refresh token usable after a refused scope", async () => {
     const realm = await seedRealm();
     const { tokens } = await signInAndExchange(realm.oidc);
-    await refresh(realm.oidc, tokens.refresh_token ?? "", { scope: "openid roles" });
+    await spaRefresh(realm.oidc, tokens.refresh_token ?? "", { scope: "openid roles" });
 
     const next = await refreshed(realm.oidc, tokens.refresh_token ?? "");
     expect(next.scope).toBe("openid profile email");
@@ -237,7 +231,7 @@ describe("refresh tokens that are not valid (RFC 6749 §5.2)", () => {
   it("refuses a value that is not a token with invalid_grant", async () => {
     const realm = await seedRealm();
 
-    await expectError(await refresh(realm.oidc, "garbage"), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, "garbage"), "invalid_grant");
   });
 
   it("refuses a refresh token whose signature was tampered with", async () => {
@@ -247,23 +241,23 @@ describe("refresh tokens that are not valid (RFC 6749 §5.2)", () => {
     const last = token.at(-2) === "A" ? "B" : "A";
     const tampered = `${token.slice(0, -2)}${last}${token.at(-1)}`;
 
-    await expectError(await refresh(realm.oidc, tampered), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, tampered), "invalid_grant");
     // The tampered copy did not count as a use of the real token.
-    expect((await refresh(realm.oidc, token)).status).toBe(200);
+    expect((await spaRefresh(realm.oidc, token)).status).toBe(200);
   });
 
   it("refuses an access token presented as a refresh token", async () => {
     const realm = await seedRealm();
     const { tokens } = await signInAndExchange(realm.oidc);
 
-    await expectError(await refresh(realm.oidc, tokens.access_token ?? ""), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, tokens.access_token ?? ""), "invalid_grant");
   });
 
   it("refuses an ID token presented as a refresh token", async () => {
     const realm = await seedRealm();
     const { tokens } = await signInAndExchange(realm.oidc);
 
-    await expectError(await refresh(realm.oidc, tokens.id_token ?? ""), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, tokens.id_token ?? ""), "invalid_grant");
   });
 
   it("refuses a well-signed refresh token that was never issued", async () => {
@@ -276,7 +270,7 @@ describe("refresh tokens that are not valid (RFC 6749 §5.2)", () => {
       { typ: "JWT" },
     );
 
-    await expectError(await refresh(realm.oidc, forged), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, forged), "invalid_grant");
   });
 
   it("refuses an expired refresh token", async () => {
@@ -290,7 +284,7 @@ describe("refresh tokens that are not valid (RFC 6749 §5.2)", () => {
       { typ: "JWT" },
     );
 
-    await expectError(await refresh(realm.oidc, expired), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, expired), "invalid_grant");
   });
 });
 
@@ -302,7 +296,7 @@ describe("refresh tokens after the session ends (OpenID Connect RP-Initiated Log
     const { action, hidden } = readForm(await page.text(), realm.oidc);
     expect((await browser.post(action, hidden)).status).toBe(200);
 
-    await expectError(await refresh(realm.oidc, tokens.refresh_token ?? ""), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, tokens.refresh_token ?? ""), "invalid_grant");
   });
 
   it("refuses a rotated refresh token once its session was ended by an ID token hint", async () => {
@@ -315,6 +309,6 @@ describe("refresh tokens after the session ends (OpenID Connect RP-Initiated Log
     });
     expect(logout.status).toBe(200);
 
-    await expectError(await refresh(realm.oidc, next.refresh_token ?? ""), "invalid_grant");
+    await expectError(await spaRefresh(realm.oidc, next.refresh_token ?? ""), "invalid_grant");
   });
 });

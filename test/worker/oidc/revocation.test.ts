@@ -3,48 +3,23 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import {
   backendAuthorization,
-  backendCode,
+  backendRefresh,
+  backendTokens,
   basicAuthorization,
-  exchangeBackendCode,
 } from "../support/clients";
-import { signInAndExchange, tokenRequest } from "../support/oidc";
+import { postForm, signInAndExchange, spaRefresh } from "../support/oidc";
 import { BACKEND_SECRET, seedRealm } from "../support/realm";
 import { signAsRealm } from "../support/store";
 
 type Tokens = Record<string, string>;
 
 function revoke(oidc: string, fields: Record<string, string>, headers = {}) {
-  return SELF.fetch(`${oidc}/revoke`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-    body: new URLSearchParams(fields).toString(),
-  });
+  return postForm(`${oidc}/revoke`, fields, headers);
 }
 
 /** The public client `spa` revokes a token, identifying itself by client_id (RFC 7009 §2.1). */
 function spaRevoke(oidc: string, token: string, extra: Record<string, string> = {}) {
   return revoke(oidc, { client_id: "spa", token, ...extra });
-}
-
-function spaRefresh(oidc: string, refreshToken: string) {
-  return tokenRequest(oidc, {
-    grant_type: "refresh_token",
-    client_id: "spa",
-    refresh_token: refreshToken,
-  });
-}
-
-function backendRefresh(oidc: string, refreshToken: string) {
-  return tokenRequest(
-    oidc,
-    { grant_type: "refresh_token", refresh_token: refreshToken },
-    { authorization: backendAuthorization() },
-  );
-}
-
-async function backendTokens(oidc: string): Promise<Tokens> {
-  const response = await exchangeBackendCode(oidc, await backendCode(oidc));
-  return (await response.json()) as Tokens;
 }
 
 /** RFC 7009 §2.2: success is 200 with nothing in the body, never cached. */

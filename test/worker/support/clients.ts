@@ -74,3 +74,18 @@ export function exchangeSpaCode(oidc: string, fields: Record<string, string>) {
     ...fields,
   });
 }
+
+/** The confidential `backend` client refreshes, authenticating with Basic credentials. */
+export function backendRefresh(oidc: string, refreshToken: string) {
+  return tokenRequest(
+    oidc,
+    { grant_type: "refresh_token", refresh_token: refreshToken },
+    { authorization: backendAuthorization() },
+  );
+}
+
+/** Signs in for `backend` and exchanges the code; returns the token response. */
+export async function backendTokens(oidc: string): Promise<Record<string, string>> {
+  const response = await exchangeBackendCode(oidc, await backendCode(oidc));
+  return (await response.json()) as Record<string, string>;
+}

@@ -49,11 +49,26 @@ export function redirectParams(response: Response): URLSearchParams {
   return new URL(location).searchParams;
 }
 
-export function tokenRequest(oidc: string, fields: Record<string, string>, headers = {}) {
-  return SELF.fetch(`${oidc}/token`, {
+/** POSTs an `application/x-www-form-urlencoded` body, as clients call protocol endpoints. */
+export function postForm(url: string, fields: Record<string, string>, headers = {}) {
+  return SELF.fetch(url, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
     body: new URLSearchParams(fields).toString(),
+  });
+}
+
+export function tokenRequest(oidc: string, fields: Record<string, string>, headers = {}) {
+  return postForm(`${oidc}/token`, fields, headers);
+}
+
+/** The public client `spa` refreshes (RFC 6749 §6). */
+export function spaRefresh(oidc: string, refreshToken: string, extra: Record<string, string> = {}) {
+  return tokenRequest(oidc, {
+    grant_type: "refresh_token",
+    client_id: "spa",
+    refresh_token: refreshToken,
+    ...extra,
   });
 }
 
