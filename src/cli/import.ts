@@ -1,6 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { getPlatformProxy } from "wrangler";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { getPlatformProxy, unstable_readConfig } from "wrangler";
 import { database } from "../db/client";
 import { ImportError } from "../realm-import/import-error";
 import { type ImportResult, importRealm } from "../realm-import/import-realm";
@@ -22,28 +23,64 @@ export async function importRealmFiles(
   root: string,
   persistTo: string | undefined,
   files: string[],
-  configPath = join(root, "wrangler.toml"),
+  configPath?: string,
 ): Promise<ImportResult[]> {
   const representations = await Promise.all(files.map((file) => readRealmFile(root, file)));
-
-  const proxy = await quietly(() =>
-    getPlatformProxy<{ DB: D1Database }>({
-      configPath,
-      persist: { path: proxyPersistPath(root, persistTo) },
-      remoteBindings: false,
-    }),
-  );
+  const config = configPath ? { path: configPath, remove: async () => {} } : await d1Only(root);
 
   try {
-    const db = database(proxy.env.DB);
-    const results: ImportResult[] = [];
-    for (const [index, representation] of representations.entries()) {
-      results.push(await importOne(db, representation, displayPath(root, files[index] ?? "")));
+    const proxy = await quietly(() =>
+      getPlatformProxy<{ DB: D1Database }>({
+        configPath: config.path,
+        persist: { path: proxyPersistPath(root, persistTo) },
+        remoteBindings: false,
+      }),
+    );
+    try {
+      const db = database(proxy.env.DB);
+      const results: ImportResult[] = [];
+      for (const [index, representation] of representations.entries()) {
+        results.push(await importOne(db, representation, displayPath(root, files[index] ?? "")));
+      }
+      return results;
+    } finally {
+      await proxy.dispose();
     }
-    return results;
   } finally {
-    await proxy.dispose();
+    await config.remove();
   }
+}
+
+/** The fields of a `[[d1_databases]]` entry this module copies. */
+interface D1Binding {
+  binding: string;
+  database_name?: string;
+  database_id?: string;
+  migrations_dir?: string;
+}
+
+/**
+ * A temporary wrangler configuration with only the project's `DB` binding (same database id,
+ * so the same local file). The proxy then runs no worker, and workerd does not warn that the
+ * worker's Durable Object class is missing, which would alarm whoever reads `npm start`.
+ */
+async function d1Only(root: string): Promise<{ path: string; remove: () => Promise<void> }> {
+  const { d1_databases } = unstable_readConfig({ config: join(root, "wrangler.toml") });
+  const databases: D1Binding[] = d1_databases;
+  const db = databases.find((entry) => entry.binding === "DB");
+  if (!db) throw new Error("wrangler.toml has no D1 binding named DB");
+
+  const dir = await mkdtemp(join(tmpdir(), "latchkey-import-config-"));
+  const path = join(dir, "wrangler.json");
+  const migrations = resolve(root, db.migrations_dir ?? "migrations");
+  const binding = { ...db, migrations_dir: migrations };
+  const config = {
+    name: "latchkey-import",
+    compatibility_date: "2025-01-01",
+    d1_databases: [binding],
+  };
+  await writeFile(path, JSON.stringify(config, null, 2));
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 async function importOne(
