@@ -1,5 +1,6 @@
 import { secretBytes } from "./crypto/secret";
 import type { Database } from "./db/client";
+import type { Client } from "./db/clients";
 import type { Realm } from "./db/realms";
 import type { Locale, Translator } from "./i18n";
 import type { AccountGuard } from "./limits/account-guard";
@@ -25,6 +26,8 @@ export interface RequestVariables {
   realm: Realm;
   /** `{origin}/realms/{realm}`, the OpenID issuer identifier. */
   issuer: string;
+  /** The client that authenticated at a token service endpoint, once it has. */
+  client?: Client;
 }
 
 /** Hono's environment type for every route. */

@@ -38,7 +38,9 @@ export function clientCors(
 
     const clientId = await requestClientId(c).catch(() => undefined);
     if (clientId === undefined) return;
-    const client = await findClient(c.var.db, c.var.realm.id, clientId);
+    // The endpoint already loaded the client when it authenticated; look it up only otherwise.
+    const known = c.var.client?.clientId === clientId ? c.var.client : undefined;
+    const client = known ?? (await findClient(c.var.db, c.var.realm.id, clientId));
     if (client?.enabled && client.webOrigins.includes(origin)) allowOrigin(c, origin);
   };
 }

@@ -43,13 +43,13 @@ export async function readPresentedToken(
 }
 
 /**
- * Answers a protocol error of the revocation or introspection endpoint as the token endpoint
- * does: a failed client authentication gets 401 with a challenge (RFC 6749 §5.2).
+ * Answers a protocol error of the token, revocation or introspection endpoint: a failed
+ * client authentication gets 401 with a challenge (RFC 6749 §5.2).
  */
 export function tokenServiceError(
   c: Context<AppEnv>,
   error: OAuthError,
-  endpoint: "revocation" | "introspection",
+  endpoint: "token" | "revocation" | "introspection",
 ): Response {
   logEvent("token.failed", { realm: c.var.realm.id, endpoint, error: error.code });
 

@@ -75,6 +75,7 @@ export async function authenticateClient(c: Context<AppEnv>, params: Params): Pr
     if (presented.method !== "none") {
       throw new OAuthError("invalid_client", "Public clients have no secret.");
     }
+    c.set("client", client);
     return client;
   }
   if (
@@ -84,5 +85,6 @@ export async function authenticateClient(c: Context<AppEnv>, params: Params): Pr
   ) {
     throw new OAuthError("invalid_client", "Client authentication failed.");
   }
+  c.set("client", client);
   return client;
 }

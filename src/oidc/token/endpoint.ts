@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../config";
 import { OAuthError } from "../../http/errors";
-import { logEvent } from "../../http/log";
 import { formParams } from "../../http/params";
+import { tokenServiceError } from "../token-service";
 import { authorizationCodeGrant } from "./authorization-code-grant";
 import { authenticateClient } from "./client-auth";
 import { clientCredentialsGrant } from "./client-credentials-grant";
@@ -34,12 +34,6 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
     return c.json(await grant(c, client, params));
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
-    logEvent("token.failed", { realm: c.var.realm.id, error: error.code });
-
-    // RFC 6749 §5.2: a failed client authentication answers 401 with a challenge.
-    if (error.code === "invalid_client") {
-      c.header("WWW-Authenticate", `Basic realm="${c.var.realm.name}"`);
-    }
-    return c.json(error.toJSON(), error.status as 400);
+    return tokenServiceError(c, error, "token");
   }
 }
