@@ -14,6 +14,7 @@ import { certsEndpoint } from "./oidc/certs";
 import { discoveryEndpoint } from "./oidc/discovery";
 import { introspectionEndpoint } from "./oidc/introspection";
 import { logoutEndpoint } from "./oidc/logout";
+import { registrationRoutes } from "./oidc/registration/routes";
 import { revocationEndpoint } from "./oidc/revocation";
 import { tokenEndpoint } from "./oidc/token/endpoint";
 import { userinfoEndpoint } from "./oidc/userinfo";
@@ -84,5 +85,6 @@ app.on(["GET", "POST"], `${oidc}/userinfo`, userinfoEndpoint);
 
 app.on(["GET", "POST"], `${oidc}/auth`, authorizationEndpoint);
 app.on(["GET", "POST"], `${oidc}/logout`, logoutEndpoint);
+app.route("/realms/:realm/clients-registrations/openid-connect", registrationRoutes);
 app.route("/realms/:realm", loginRoutes);
 app.route("/realms/:realm/account", accountRoutes);

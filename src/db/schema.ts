@@ -20,6 +20,8 @@ export const realms = sqliteTable("realms", {
   maxFailureWaitSeconds: integer("max_failure_wait_seconds").notNull().default(900),
   maxDeltaTimeSeconds: integer("max_delta_time_seconds").notNull().default(43200),
   defaultLocale: text("default_locale").notNull().default("en"),
+  /** Dynamic client registration without an initial access token (RFC 7591 §3 "open"). */
+  clientRegistrationAnonymous: flag("client_registration_anonymous").notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -96,10 +98,24 @@ export const clients = sqliteTable(
     pkceRequired: flag("pkce_required").notNull().default(false),
     /** Keycloak's serviceAccountsEnabled: the client may use the client_credentials grant. */
     serviceAccountsEnabled: flag("service_accounts_enabled").notNull().default(false),
+    /** SHA-256 of the RFC 7592 registration access token; null unless registered dynamically. */
+    registrationTokenHash: text("registration_token_hash"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],
 );
+
+/** Initial access tokens for dynamic client registration (RFC 7591 §3), each good N times. */
+export const initialAccessTokens = sqliteTable("initial_access_tokens", {
+  /** SHA-256 of the token, base64url. */
+  tokenHash: text("token_hash").primaryKey(),
+  realmId: text("realm_id")
+    .notNull()
+    .references(() => realms.id, { onDelete: "cascade" }),
+  remainingCount: integer("remaining_count").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  createdAt: createdAt(),
+});
 
 export const sessions = sqliteTable(
   "sessions",

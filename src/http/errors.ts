@@ -1,6 +1,6 @@
 import type { MessageKey } from "../i18n";
 
-/** The `error` values of RFC 6749, OpenID Connect Core and RFC 6750 that Latchkey answers. */
+/** The `error` values of RFC 6749, OpenID Connect Core, RFC 6750 and RFC 7591 we answer. */
 export type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
@@ -16,7 +16,9 @@ export type OAuthErrorCode =
   | "interaction_required"
   | "invalid_token"
   | "request_not_supported"
-  | "request_uri_not_supported";
+  | "request_uri_not_supported"
+  | "invalid_redirect_uri"
+  | "invalid_client_metadata";
 
 const statusByCode: Partial<Record<OAuthErrorCode, number>> = {
   invalid_client: 401,

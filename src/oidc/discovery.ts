@@ -14,6 +14,7 @@ export function providerMetadata(issuer: string) {
     end_session_endpoint: `${endpoint}/logout`,
     revocation_endpoint: `${endpoint}/revoke`,
     introspection_endpoint: `${endpoint}/token/introspect`,
+    registration_endpoint: `${issuer}/clients-registrations/openid-connect`,
     scopes_supported: [...supportedScopes],
     response_types_supported: ["code"],
     response_modes_supported: ["query", "fragment", "form_post"],

@@ -177,6 +177,8 @@ const realmFields = z.object({
   waitIncrementSeconds: seconds.nullish(),
   maxFailureWaitSeconds: seconds.nullish(),
   maxDeltaTimeSeconds: seconds.nullish(),
+  /** Latchkey's own: RFC 7591 registration without an initial access token. */
+  clientRegistrationAnonymous: z.boolean().nullish(),
   defaultLocale: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "is not a language tag such as en or de")

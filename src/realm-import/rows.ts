@@ -29,6 +29,7 @@ export function realmRow(rep: RealmRepresentation, now: number): RealmRow {
     maxFailureWaitSeconds: rep.maxFailureWaitSeconds ?? undefined,
     maxDeltaTimeSeconds: rep.maxDeltaTimeSeconds ?? undefined,
     defaultLocale: rep.defaultLocale ?? undefined,
+    clientRegistrationAnonymous: rep.clientRegistrationAnonymous ?? undefined,
     createdAt: now,
   };
 }

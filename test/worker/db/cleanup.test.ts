@@ -7,8 +7,9 @@ import {
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../../../src/db/client";
+import { createInitialAccessToken } from "../../../src/db/initial-access-tokens";
 import { findRealmByName } from "../../../src/db/realms";
-import { sessions } from "../../../src/db/schema";
+import { initialAccessTokens, sessions } from "../../../src/db/schema";
 import { startSession } from "../../../src/db/sessions";
 import { findLoginCandidate } from "../../../src/db/users";
 import worker from "../../../src/index";
@@ -40,5 +41,27 @@ describe("scheduled clean-up of expired sessions", () => {
     const left = await db.select().from(sessions).where(eq(sessions.userId, userId));
     expect(left.map((row) => row.id)).toEqual([live.session.id]);
     expect(left.map((row) => row.id)).not.toContain(old.session.id);
+  });
+});
+
+describe("scheduled clean-up of initial access tokens", () => {
+  it("deletes expired initial access tokens and keeps live ones", async () => {
+    const db = database(env.DB);
+    const { name } = await seedRealm();
+    const realm = await findRealmByName(db, name);
+    if (!realm) throw new Error("realm missing");
+    const now = Math.floor(Date.now() / 1000);
+    await createInitialAccessToken(db, realm.id, { count: 1, expiresIn: -60, now });
+    await createInitialAccessToken(db, realm.id, { count: 1, expiresIn: 3600, now });
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController(), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const left = await db
+      .select()
+      .from(initialAccessTokens)
+      .where(eq(initialAccessTokens.realmId, realm.id));
+    expect(left.map((row) => row.expiresAt)).toEqual([now + 3600]);
   });
 });

@@ -1,0 +1,121 @@
+import { z } from "zod";
+import { OAuthError } from "../../http/errors";
+import { redirectUriProblem } from "../../realm-import/uris";
+
+/** The token endpoint authentication methods a registered client may choose. */
+export const registrationAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
+export const registrationGrantTypes = ["authorization_code", "refresh_token", "client_credentials"];
+
+const uri = z.string().max(2048);
+const uniqueList = <T extends z.ZodType>(item: T) => z.array(item).max(50);
+
+/**
+ * The client metadata Latchkey registers (RFC 7591 §2, OpenID Connect Registration §2).
+ * Metadata it does not know is ignored, as RFC 7591 §2 asks.
+ */
+const metadataShape = z.object({
+  redirect_uris: uniqueList(uri).optional(),
+  post_logout_redirect_uris: uniqueList(uri).optional(),
+  token_endpoint_auth_method: z.string().max(64).optional(),
+  grant_types: uniqueList(z.string().max(128)).optional(),
+  response_types: uniqueList(z.string().max(64)).optional(),
+  client_name: z.string().max(255).optional(),
+  application_type: z.string().max(16).optional(),
+  client_id: z.string().max(255).optional(),
+  client_secret: z.string().max(1024).optional(),
+});
+
+/** Validated metadata, with RFC 7591's defaults filled in. */
+export interface ClientMetadata {
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  tokenEndpointAuthMethod: string;
+  grantTypes: string[];
+  responseTypes: string[];
+  clientName?: string;
+  applicationType: "web" | "native";
+  /** Present on RFC 7592 updates: must name the client being updated. */
+  clientId?: string;
+  clientSecret?: string;
+}
+
+const metadataError = (description: string) =>
+  new OAuthError("invalid_client_metadata", description);
+
+function checkRedirectUris(uris: readonly string[], field: string): void {
+  for (const entry of uris) {
+    const problem = redirectUriProblem(entry);
+    if (problem) throw new OAuthError("invalid_redirect_uri", `${field}: ${problem}.`);
+  }
+}
+
+function checkAllowed(values: readonly string[], allowed: readonly string[], field: string) {
+  const unknown = values.find((value) => !allowed.includes(value));
+  if (unknown !== undefined) throw metadataError(`${field}: "${unknown}" is not supported.`);
+}
+
+/**
+ * RFC 7591 §2.1: grant types and response types must agree; the code grant needs a
+ * redirect URI, and only a confidential client may use client_credentials (RFC 6749 §4.4).
+ */
+function checkConsistency(metadata: ClientMetadata): void {
+  const usesCode = metadata.grantTypes.includes("authorization_code");
+  if (metadata.responseTypes.includes("code") !== usesCode) {
+    throw metadataError("response_types code and grant_types authorization_code go together.");
+  }
+  if (metadata.grantTypes.includes("refresh_token") && !usesCode) {
+    throw metadataError("grant_types refresh_token needs authorization_code.");
+  }
+  if (usesCode && metadata.redirectUris.length === 0) {
+    throw new OAuthError("invalid_redirect_uri", "redirect_uris is required for the code grant.");
+  }
+  const isPublic = metadata.tokenEndpointAuthMethod === "none";
+  if (isPublic && metadata.grantTypes.includes("client_credentials")) {
+    throw metadataError("client_credentials needs client authentication, not none.");
+  }
+}
+
+/** Validates registration metadata field by field, with RFC 7591 §3.2.2's error codes. */
+export function parseClientMetadata(body: unknown): ClientMetadata {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw metadataError("The body must be a JSON object of client metadata.");
+  }
+  const parsed = metadataShape.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw metadataError(`${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}.`);
+  }
+  const p = parsed.data;
+
+  const applicationType = p.application_type ?? "web";
+  if (applicationType !== "web" && applicationType !== "native") {
+    throw metadataError('application_type must be "web" or "native".');
+  }
+  const grantTypes = [...new Set(p.grant_types ?? ["authorization_code"])];
+  const usesCode = grantTypes.includes("authorization_code");
+  const metadata: ClientMetadata = {
+    redirectUris: [...new Set(p.redirect_uris ?? [])],
+    postLogoutRedirectUris: [...new Set(p.post_logout_redirect_uris ?? [])],
+    tokenEndpointAuthMethod: p.token_endpoint_auth_method ?? "client_secret_basic",
+    grantTypes,
+    // RFC 7591 §2's default "code" only where the code grant is asked for, so a client that
+    // registers client_credentials alone need not also say it wants no response types.
+    responseTypes: [...new Set(p.response_types ?? (usesCode ? ["code"] : []))],
+    clientName: p.client_name,
+    applicationType,
+    clientId: p.client_id,
+    clientSecret: p.client_secret,
+  };
+
+  checkRedirectUris(metadata.redirectUris, "redirect_uris");
+  checkRedirectUris(metadata.postLogoutRedirectUris, "post_logout_redirect_uris");
+  checkAllowed(
+    [metadata.tokenEndpointAuthMethod],
+    registrationAuthMethods,
+    "token_endpoint_auth_method",
+  );
+  checkAllowed(metadata.grantTypes, registrationGrantTypes, "grant_types");
+  checkAllowed(metadata.responseTypes, ["code"], "response_types");
+  checkConsistency(metadata);
+  return metadata;
+}
