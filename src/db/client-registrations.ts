@@ -21,6 +21,7 @@ export type RegisteredClientUpdate = Pick<
   | "postLogoutRedirectUris"
   | "webOrigins"
   | "serviceAccountsEnabled"
+  | "idTokenAlg"
   | "registrationTokenHash"
 >;
 

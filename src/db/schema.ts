@@ -22,6 +22,8 @@ export const realms = sqliteTable("realms", {
   defaultLocale: text("default_locale").notNull().default("en"),
   /** Dynamic client registration without an initial access token (RFC 7591 §3 "open"). */
   clientRegistrationAnonymous: flag("client_registration_anonymous").notNull().default(false),
+  /** Keycloak's defaultSignatureAlgorithm; null keeps ES256 access and RS256 ID tokens. */
+  defaultSignatureAlgorithm: text("default_signature_algorithm"),
   createdAt: createdAt(),
 });
 
@@ -100,6 +102,10 @@ export const clients = sqliteTable(
     serviceAccountsEnabled: flag("service_accounts_enabled").notNull().default(false),
     /** SHA-256 of the RFC 7592 registration access token; null unless registered dynamically. */
     registrationTokenHash: text("registration_token_hash"),
+    /** Keycloak's `access.token.signed.response.alg`; null follows the realm. */
+    accessTokenAlg: text("access_token_alg"),
+    /** OpenID Connect Registration's `id_token_signed_response_alg`; null follows the realm. */
+    idTokenAlg: text("id_token_alg"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],

@@ -1,9 +1,17 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
 
-/** The algorithms every realm signs with: ES256 by default, RS256 because OIDC requires it. */
-export const SIGNING_ALGS = ["ES256", "RS256"] as const;
+/**
+ * The algorithms every realm signs with: ES256 for access tokens by default, RS256 because
+ * OpenID Connect requires it for ID tokens by default, EdDSA (Ed25519) for clients that ask.
+ */
+export const SIGNING_ALGS = ["ES256", "RS256", "EdDSA"] as const;
 
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+/** Whether a configured value names an algorithm realms sign with. */
+export function isSigningAlg(value: string): value is SigningAlg {
+  return (SIGNING_ALGS as readonly string[]).includes(value);
+}
 
 /** A freshly generated key pair as JWKs, named by its RFC 7638 thumbprint. */
 export interface GeneratedKey {

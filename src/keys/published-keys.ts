@@ -9,12 +9,13 @@ export interface PublishedKeys {
   signing: Record<SigningAlg, { kid: string; sealed: string }>;
 }
 
-// RFC 7518 §6.2.1 (EC) and §6.3.1 (RSA): the members a public key is made of.
+// RFC 7518 §6.2.1 (EC), §6.3.1 (RSA) and RFC 8037 §2 (OKP): the members of a public key.
 const PUBLIC_MEMBERS = ["kty", "crv", "x", "y", "n", "e"] as const;
 
 /** The KV key of a realm's published keys; versioned so a new shape reads as a miss. */
 export function publishedKeysKey(realmId: string): string {
-  return `realm-keys:v1:${realmId}`;
+  // v2: EdDSA joined the signing keys, so a v1 entry lacks one.
+  return `realm-keys:v2:${realmId}`;
 }
 
 // Short enough that a rotation in D1 reaches every location within the hour.

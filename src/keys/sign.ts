@@ -1,9 +1,9 @@
 import { createLocalJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
-import type { SigningAlg } from "./generate";
+import { SIGNING_ALGS, type SigningAlg } from "./generate";
 import type { RealmKeys } from "./realm-keys";
 
 // Only what realms sign with: never `none`, never HMAC with a public key as the secret.
-const ALGORITHMS: SigningAlg[] = ["ES256", "RS256"];
+const ALGORITHMS: SigningAlg[] = [...SIGNING_ALGS];
 
 // createLocalJWKSet caches imported keys inside the getter, so keep one per RealmKeys.
 const keySets = new WeakMap<RealmKeys, JWTVerifyGetKey>();

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
+import { SIGNING_ALGS } from "../keys/generate";
 import { supportedScopes } from "./scopes";
 
 /** OpenID Provider Metadata (OpenID Connect Discovery §3, RFC 8414), at Keycloak's paths. */
@@ -20,7 +21,7 @@ export function providerMetadata(issuer: string) {
     response_modes_supported: ["query", "fragment", "form_post"],
     grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
     subject_types_supported: ["public"],
-    id_token_signing_alg_values_supported: ["RS256"],
+    id_token_signing_alg_values_supported: [...SIGNING_ALGS],
     userinfo_signing_alg_values_supported: ["none"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
     // Public clients may revoke their own tokens (RFC 7009 §2.1), never introspect.

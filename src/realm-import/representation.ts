@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH } from "../crypto/password";
 import { serviceAccountUsername } from "../db/users";
+import { isSigningAlg, SIGNING_ALGS } from "../keys/generate";
 import { redirectUriProblem, webOriginProblem } from "./uris";
 
 /**
@@ -42,6 +43,14 @@ const postLogoutRedirectUris = z.string().transform((value, ctx) => {
   return entries;
 });
 
+/** A signing alg realms have keys for; "" is Keycloak's "the default". */
+const signingAlg = z.string().superRefine((value, ctx) => {
+  if (value !== "" && !isSigningAlg(value)) {
+    const message = `"${value}" is not supported; use ${SIGNING_ALGS.join(", ")}`;
+    ctx.addIssue({ code: "custom", message });
+  }
+});
+
 const pkceMethod = z.string().superRefine((value, ctx) => {
   if (value !== "" && value !== "S256") {
     ctx.addIssue({ code: "custom", message: `"${value}" is not supported; only "S256" is` });
@@ -64,6 +73,8 @@ const client = z
       .object({
         "post.logout.redirect.uris": postLogoutRedirectUris.nullish(),
         "pkce.code.challenge.method": pkceMethod.nullish(),
+        "access.token.signed.response.alg": signingAlg.nullish(),
+        "id.token.signed.response.alg": signingAlg.nullish(),
       })
       .nullish(),
   })
@@ -179,6 +190,7 @@ const realmFields = z.object({
   maxDeltaTimeSeconds: seconds.nullish(),
   /** Latchkey's own: RFC 7591 registration without an initial access token. */
   clientRegistrationAnonymous: z.boolean().nullish(),
+  defaultSignatureAlgorithm: signingAlg.nullish(),
   defaultLocale: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "is not a language tag such as en or de")

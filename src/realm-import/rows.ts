@@ -30,6 +30,7 @@ export function realmRow(rep: RealmRepresentation, now: number): RealmRow {
     maxDeltaTimeSeconds: rep.maxDeltaTimeSeconds ?? undefined,
     defaultLocale: rep.defaultLocale ?? undefined,
     clientRegistrationAnonymous: rep.clientRegistrationAnonymous ?? undefined,
+    defaultSignatureAlgorithm: rep.defaultSignatureAlgorithm || null,
     createdAt: now,
   };
 }
@@ -59,6 +60,8 @@ export async function clientRow(
     webOrigins: expandPlus(webOrigins, originsOf(redirectUris)),
     pkceRequired: rep.attributes?.["pkce.code.challenge.method"] === "S256",
     serviceAccountsEnabled: rep.serviceAccountsEnabled ?? false,
+    accessTokenAlg: rep.attributes?.["access.token.signed.response.alg"] || null,
+    idTokenAlg: rep.attributes?.["id.token.signed.response.alg"] || null,
     createdAt: now,
   };
 }

@@ -33,5 +33,6 @@ export function clientInformation(client: Client, issuer: string, secrets: Issue
     token_endpoint_auth_method: client.publicClient ? "none" : "client_secret_basic",
     grant_types: grantTypes,
     response_types: client.redirectUris.length > 0 ? ["code"] : [],
+    ...(client.idTokenAlg ? { id_token_signed_response_alg: client.idTokenAlg } : {}),
   };
 }

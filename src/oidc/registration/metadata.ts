@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OAuthError } from "../../http/errors";
+import { SIGNING_ALGS, type SigningAlg } from "../../keys/generate";
 import { redirectUriProblem } from "../../realm-import/uris";
 
 /** The token endpoint authentication methods a registered client may choose. */
@@ -21,6 +22,7 @@ const metadataShape = z.object({
   response_types: uniqueList(z.string().max(64)).optional(),
   client_name: z.string().max(255).optional(),
   application_type: z.string().max(16).optional(),
+  id_token_signed_response_alg: z.string().max(16).optional(),
   client_id: z.string().max(255).optional(),
   client_secret: z.string().max(1024).optional(),
 });
@@ -34,6 +36,7 @@ export interface ClientMetadata {
   responseTypes: string[];
   clientName?: string;
   applicationType: "web" | "native";
+  idTokenAlg?: SigningAlg;
   /** Present on RFC 7592 updates: must name the client being updated. */
   clientId?: string;
   clientSecret?: string;
@@ -103,6 +106,7 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
     responseTypes: [...new Set(p.response_types ?? (usesCode ? ["code"] : []))],
     clientName: p.client_name,
     applicationType,
+    idTokenAlg: p.id_token_signed_response_alg as SigningAlg | undefined,
     clientId: p.client_id,
     clientSecret: p.client_secret,
   };
@@ -116,6 +120,9 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
   );
   checkAllowed(metadata.grantTypes, registrationGrantTypes, "grant_types");
   checkAllowed(metadata.responseTypes, ["code"], "response_types");
+  if (metadata.idTokenAlg !== undefined) {
+    checkAllowed([metadata.idTokenAlg], SIGNING_ALGS, "id_token_signed_response_alg");
+  }
   checkConsistency(metadata);
   return metadata;
 }

@@ -1,4 +1,4 @@
-import { base64url, type JWTPayload } from "jose";
+import type { JWTPayload } from "jose";
 import { sha256 } from "../../crypto/digest";
 import { randomId } from "../../crypto/random";
 import type { Database } from "../../db/client";
@@ -7,10 +7,12 @@ import type { Realm } from "../../db/realms";
 import { refreshTokenInsert } from "../../db/refresh-tokens";
 import type { Session } from "../../db/sessions";
 import type { User } from "../../db/users";
+import type { SigningAlg } from "../../keys/generate";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signJwt } from "../../keys/sign";
 import { hasScope } from "../scopes";
 import { userClaims } from "../user-claims";
+import { accessTokenAlg, halfHash, idTokenAlg } from "./signing-algs";
 
 /** What a grant hands over to be turned into tokens. */
 export interface TokenGrant {
@@ -38,14 +40,6 @@ export interface TokenResponse {
   "not-before-policy": 0;
 }
 
-/** OpenID Connect Core §3.1.3.6: the left half of the SHA-256 of the access token. */
-async function accessTokenHash(accessToken: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(accessToken)),
-  );
-  return base64url.encode(digest.slice(0, digest.length / 2));
-}
-
 /** What goes into an access token beyond its grant's own claims. */
 export interface AccessTokenContent extends JWTPayload {
   iss: string;
@@ -55,6 +49,7 @@ export interface AccessTokenContent extends JWTPayload {
   client: Client;
   user: User;
   scope: string;
+  alg: SigningAlg;
 }
 
 /**
@@ -62,7 +57,7 @@ export interface AccessTokenContent extends JWTPayload {
  * `realm_access` and the profile claims the scope releases. Every grant mints through here.
  */
 export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): Promise<string> {
-  const { client, user, scope, ...claims } = content;
+  const { client, user, scope, alg, ...claims } = content;
   return signJwt(
     keys,
     {
@@ -76,7 +71,7 @@ export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): P
       realm_access: { roles: [] },
       ...userClaims(user, scope),
     },
-    { typ: "at+jwt" },
+    { typ: "at+jwt", alg },
   );
 }
 
@@ -111,6 +106,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     client,
     user,
     scope,
+    alg: accessTokenAlg(realm, client),
   });
 
   const refreshToken = await signJwt(
@@ -119,6 +115,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     { typ: "JWT" },
   );
 
+  const idAlg = idTokenAlg(realm, client);
   const idToken = hasScope(scope, "openid")
     ? await signJwt(
         keys,
@@ -129,12 +126,11 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
           auth_time: grant.authTime,
           typ: "ID",
           amr: session.amr,
-          at_hash: await accessTokenHash(accessToken),
+          at_hash: await halfHash(idAlg, accessToken),
           ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
           ...profile,
         },
-        // OpenID Connect's default id_token_signed_response_alg is RS256.
-        { typ: "JWT", alg: "RS256" },
+        { typ: "JWT", alg: idAlg },
       )
     : undefined;
 

@@ -3,6 +3,7 @@ import type { Realm } from "../../db/realms";
 import type { User } from "../../db/users";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signAccessToken } from "./mint";
+import { accessTokenAlg } from "./signing-algs";
 
 /** What the client_credentials grant hands over: a client acting as its service account. */
 export interface ServiceAccountGrant {
@@ -45,6 +46,7 @@ export async function mintServiceAccountToken(
     client,
     user,
     scope,
+    alg: accessTokenAlg(realm, client),
   });
 
   return {

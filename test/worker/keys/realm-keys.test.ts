@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../../../src/config";
 import { database } from "../../../src/db/client";
 import { realms, signingKeys } from "../../../src/db/schema";
+import { SIGNING_ALGS } from "../../../src/keys/generate";
 import { publishedKeysKey } from "../../../src/keys/published-keys";
 import { clearKeyCache, realmKeys } from "../../../src/keys/realm-keys";
 import { unseal } from "../../../src/keys/seal";
@@ -38,8 +39,8 @@ beforeEach(() => clearKeyCache());
 
 afterEach(() => vi.useRealTimers());
 
-describe("realm signing keys: one active ES256 and one active RS256 key per realm", () => {
-  it("generates both keys on first use and stores them in D1 as active", async () => {
+describe("realm signing keys: one active key per alg (ES256, RS256, EdDSA) per realm", () => {
+  it("generates every key on first use and stores them in D1 as active", async () => {
     const realmId = await createRealm();
 
     const keys = await realmKeys(testEnv, realmId);
@@ -47,6 +48,7 @@ describe("realm signing keys: one active ES256 and one active RS256 key per real
     const rows = await storedKeys(realmId);
     expect(rows.map((row) => [row.alg, row.status]).sort()).toEqual([
       ["ES256", "active"],
+      ["EdDSA", "active"],
       ["RS256", "active"],
     ]);
     expect(keys.signing.ES256.kid).toBe(rows.find((row) => row.alg === "ES256")?.kid);
@@ -70,6 +72,7 @@ describe("realm signing keys: one active ES256 and one active RS256 key per real
     for (const keys of [fromD1, fromKv]) {
       expect(keys.jwks.keys.map((jwk) => [jwk.alg, jwk.kty, jwk.use]).sort()).toEqual([
         ["ES256", "EC", "sig"],
+        ["EdDSA", "OKP", "sig"],
         ["RS256", "RSA", "sig"],
       ]);
       for (const jwk of keys.jwks.keys) {
@@ -146,7 +149,7 @@ describe("realm key distribution: memory, then KV, then D1", () => {
 
     expect(fromD1.signing.ES256.kid).toBe(first.signing.ES256.kid);
     expect(fromD1.signing.RS256.kid).toBe(first.signing.RS256.kid);
-    expect(await storedKeys(realmId)).toHaveLength(2);
+    expect(await storedKeys(realmId)).toHaveLength(SIGNING_ALGS.length);
     expect(await testEnv.KEYS.get(publishedKeysKey(realmId))).not.toBeNull();
   });
 
@@ -179,7 +182,7 @@ describe("concurrent first use", () => {
     const all = await Promise.all(Array.from({ length: 5 }, () => realmKeys(testEnv, realmId)));
 
     const rows = await storedKeys(realmId);
-    expect(rows.map((row) => row.alg).sort()).toEqual(["ES256", "RS256"]);
+    expect(rows.map((row) => row.alg).sort()).toEqual(["ES256", "EdDSA", "RS256"]);
     for (const keys of all) {
       expect(keys.signing.ES256.kid).toBe(all[0]?.signing.ES256.kid);
       expect(keys.signing.RS256.kid).toBe(all[0]?.signing.RS256.kid);
@@ -198,6 +201,7 @@ describe("concurrent first use", () => {
     const rows = await storedKeys(realmId);
     expect(rows.map((row) => [row.alg, row.status]).sort()).toEqual([
       ["ES256", "active"],
+      ["EdDSA", "active"],
       ["RS256", "active"],
     ]);
     for (const load of loads) {

@@ -11,7 +11,7 @@ import type { Env } from "../../../src/config";
 import { database } from "../../../src/db/client";
 import { realms, signingKeys } from "../../../src/db/schema";
 import worker from "../../../src/index";
-import type { SigningAlg } from "../../../src/keys/generate";
+import { SIGNING_ALGS, type SigningAlg } from "../../../src/keys/generate";
 import { clearKeyCache, type RealmKeys, realmKeys } from "../../../src/keys/realm-keys";
 import {
   PUBLICATION_DELAY_SECONDS,
@@ -49,7 +49,7 @@ async function kidsWith(realmId: string, status: string, alg: SigningAlg = "ES25
 
 // The invariant every step must keep: exactly one signing key per alg.
 async function expectOneActivePerAlg(realmId: string) {
-  for (const alg of ["ES256", "RS256"] as const) {
+  for (const alg of SIGNING_ALGS) {
     expect(await kidsWith(realmId, "active", alg)).toHaveLength(1);
   }
 }
@@ -89,6 +89,7 @@ describe("scheduled key rotation: next, then active, then retired, then gone", (
 
     expect((await statuses(realmId)).map((row) => [row.alg, row.status]).sort()).toEqual([
       ["ES256", "active"],
+      ["EdDSA", "active"],
       ["RS256", "active"],
     ]);
     expect(result).toEqual({ realmId, created: [], promoted: [], retired: [], deleted: [] });
@@ -106,10 +107,10 @@ describe("scheduled key rotation: next, then active, then retired, then gone", (
 
     // The period is over: a `next` key per alg is published but does not sign.
     const created = await rotateAt(rotatedAt, realmId);
-    expect(created?.created).toHaveLength(2);
+    expect(created?.created).toHaveLength(SIGNING_ALGS.length);
     const [nextKid] = await kidsWith(realmId, "next");
     let keys = await keysOf(realmId);
-    expect(jwksKids(keys)).toHaveLength(4);
+    expect(jwksKids(keys)).toHaveLength(2 * SIGNING_ALGS.length);
     expect(jwksKids(keys)).toContain(nextKid);
     expect(keys.signing.ES256.kid).toBe(oldKid);
     expect(decodeProtectedHeader((await signAt(keys, rotatedAt)).token).kid).toBe(oldKid);
@@ -128,7 +129,7 @@ describe("scheduled key rotation: next, then active, then retired, then gone", (
     expect(await kidsWith(realmId, "retired")).toEqual([oldKid]);
     keys = await keysOf(realmId);
     expect(keys.signing.ES256.kid).toBe(nextKid);
-    expect(jwksKids(keys)).toHaveLength(4);
+    expect(jwksKids(keys)).toHaveLength(2 * SIGNING_ALGS.length);
     const newToken = await signAt(keys, promotedAt);
     expect(decodeProtectedHeader(newToken.token).kid).toBe(nextKid);
     await expect(verifyAt(keys, newToken)).resolves.toMatchObject({ sub: "user-1" });
@@ -143,7 +144,7 @@ describe("scheduled key rotation: next, then active, then retired, then gone", (
     const deleted = await rotateAt(promotedAt + grace, realmId);
     expect(deleted?.deleted).toContain(oldKid);
     keys = await keysOf(realmId);
-    expect(jwksKids(keys)).toHaveLength(2);
+    expect(jwksKids(keys)).toHaveLength(SIGNING_ALGS.length);
     expect(jwksKids(keys)).not.toContain(oldKid);
     await expect(verifyAt(keys, oldToken)).rejects.toMatchObject({
       code: "ERR_JWKS_NO_MATCHING_KEY",
@@ -160,7 +161,9 @@ describe("scheduled key rotation: next, then active, then retired, then gone", (
     const grace = 3600 + PUBLICATION_DELAY_SECONDS;
 
     expect((await rotateAt(promotedAt + grace - 1, realmId))?.deleted).toEqual([]);
-    expect((await rotateAt(promotedAt + grace, realmId))?.deleted).toHaveLength(2);
+    expect((await rotateAt(promotedAt + grace, realmId))?.deleted).toHaveLength(
+      SIGNING_ALGS.length,
+    );
   });
 
   it("accepts a shorter rotation period per call", async () => {
@@ -168,7 +171,9 @@ describe("scheduled key rotation: next, then active, then retired, then gone", (
 
     const results = await rotateKeys(testEnv, T0 + 60, { rotationPeriod: 60 });
 
-    expect(results.find((result) => result.realmId === realmId)?.created).toHaveLength(2);
+    expect(results.find((result) => result.realmId === realmId)?.created).toHaveLength(
+      SIGNING_ALGS.length,
+    );
   });
 
   it("does not start the delay of a next key KV never received", async () => {
@@ -185,9 +190,9 @@ describe("scheduled key rotation: next, then active, then retired, then gone", (
     // The next run publishes it and starts the clock there, so promotion waits a full delay more.
     const publishedAt = rotatedAt + PUBLICATION_DELAY_SECONDS;
     expect((await rotateAt(publishedAt, realmId))?.promoted).toEqual([]);
-    expect(jwksKids(await keysOf(realmId))).toHaveLength(4);
+    expect(jwksKids(await keysOf(realmId))).toHaveLength(2 * SIGNING_ALGS.length);
     const promoted = await rotateAt(publishedAt + PUBLICATION_DELAY_SECONDS, realmId);
-    expect(promoted?.promoted).toHaveLength(2);
+    expect(promoted?.promoted).toHaveLength(SIGNING_ALGS.length);
   });
 });
 

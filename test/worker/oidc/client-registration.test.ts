@@ -1,4 +1,5 @@
 import { env, SELF } from "cloudflare:test";
+import { decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
 import { database } from "../../../src/db/client";
 import { createInitialAccessToken } from "../../../src/db/initial-access-tokens";
@@ -66,6 +67,27 @@ function clientCredentials(realm: Realm, info: Information) {
   );
 }
 
+/** Signs ada in for a registered public client and exchanges the code with PKCE. */
+async function signInWith(realm: Realm, clientId: string) {
+  const pkce = await pkcePair();
+  const url = authorizeUrl(realm.oidc, {
+    client_id: clientId,
+    redirect_uri: APP_REDIRECT,
+    response_type: "code",
+    scope: "openid",
+    code_challenge: pkce.challenge,
+    code_challenge_method: "S256",
+  });
+  const callback = redirectParams(await signIn(new Browser(), url));
+  return tokenRequest(realm.oidc, {
+    grant_type: "authorization_code",
+    client_id: clientId,
+    code: callback.get("code") ?? "",
+    redirect_uri: APP_REDIRECT,
+    code_verifier: pkce.verifier,
+  });
+}
+
 describe("dynamic client registration (RFC 7591)", () => {
   it("is advertised as the registration_endpoint at Keycloak's path", async () => {
     const realm = await seedRealm();
@@ -106,24 +128,22 @@ describe("dynamic client registration (RFC 7591)", () => {
     expect(info.client_secret).toBeUndefined();
     expect(info.grant_types).toEqual(["authorization_code", "refresh_token"]);
 
-    const pkce = await pkcePair();
-    const url = authorizeUrl(realm.oidc, {
-      client_id: info.client_id,
-      redirect_uri: APP_REDIRECT,
-      response_type: "code",
-      scope: "openid",
-      code_challenge: pkce.challenge,
-      code_challenge_method: "S256",
-    });
-    const callback = redirectParams(await signIn(new Browser(), url));
-    const response = await tokenRequest(realm.oidc, {
-      grant_type: "authorization_code",
-      client_id: info.client_id,
-      code: callback.get("code") ?? "",
-      redirect_uri: APP_REDIRECT,
-      code_verifier: pkce.verifier,
-    });
+    const response = await signInWith(realm, info.client_id);
     expect(response.status).toBe(200);
+  });
+
+  it("records the ID token alg a client asks for and signs its ID tokens with it", async () => {
+    const realm = await seedRealm();
+    const info = await registered(realm, {
+      redirect_uris: [APP_REDIRECT],
+      token_endpoint_auth_method: "none",
+      id_token_signed_response_alg: "EdDSA",
+    });
+    expect(info.id_token_signed_response_alg).toBe("EdDSA");
+
+    const response = await signInWith(realm, info.client_id);
+    const { id_token } = (await response.json()) as { id_token: string };
+    expect(decodeProtectedHeader(id_token).alg).toBe("EdDSA");
   });
 
   it("refuses registration without an initial access token unless the realm is open", async () => {
@@ -205,6 +225,7 @@ describe("dynamic client registration (RFC 7591)", () => {
     ["an unknown application_type", { ...serviceMetadata, application_type: "desktop" }],
     ["a non-string client_name", { ...serviceMetadata, client_name: 7 }],
     ["a JSON array body", [serviceMetadata]],
+    ["an ID token alg of none", { ...serviceMetadata, id_token_signed_response_alg: "none" }],
   ])("refuses %s as invalid_client_metadata", async (_, metadata) => {
     const realm = await seedRealm();
     const response = await register(realm, metadata, await initialToken(realm));

@@ -106,18 +106,19 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
 });
 
 describe("JWKS at the jwks_uri (RFC 7517 §5, RFC 7518 §6)", () => {
-  it("publishes an ES256 and an RS256 public key for signature verification", async () => {
+  it("publishes an ES256, an RS256 and an EdDSA public key for signature verification", async () => {
     const realm = await seedRealm();
 
     const response = await SELF.fetch(`${realm.oidc}/certs`);
     expect(response.status).toBe(200);
     const { keys } = (await response.json()) as { keys: JWK[] };
-    expect(keys.map((key) => key.alg).sort()).toEqual(["ES256", "RS256"]);
+    expect(keys.map((key) => key.alg).sort()).toEqual(["ES256", "EdDSA", "RS256"]);
     for (const key of keys) {
       expect(key).toMatchObject({ use: "sig", kid: expect.any(String) });
     }
     expect(keys.find((key) => key.alg === "ES256")).toMatchObject({ kty: "EC", crv: "P-256" });
     expect(keys.find((key) => key.alg === "RS256")).toMatchObject({ kty: "RSA", e: "AQAB" });
+    expect(keys.find((key) => key.alg === "EdDSA")).toMatchObject({ kty: "OKP", crv: "Ed25519" });
   });
 
   it("publishes no private key members", async () => {
