@@ -273,7 +273,7 @@ describe("client registration management (RFC 7592)", () => {
     );
   });
 
-  it("refuses the management endpoints for clients that were not registered dynamically", async () => {
+  it("refuses management of clients that were not registered dynamically", async () => {
     const realm = await seedRealm();
     const uri = `${realm.issuer}/clients-registrations/openid-connect/backend`;
     const response = await SELF.fetch(uri, { headers: { authorization: "Bearer anything" } });
@@ -305,7 +305,7 @@ describe("client registration management (RFC 7592)", () => {
     expect((await manage(info, "GET", updated.registration_access_token)).status).toBe(200);
   });
 
-  it("refuses an update naming another client_id, a wrong secret or a new client type", async () => {
+  it("refuses an update naming another client_id, a wrong secret or a new type", async () => {
     const realm = await seedRealm();
     const info = await registered(realm, serviceMetadata);
     const token = info.registration_access_token;

@@ -106,7 +106,7 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
 });
 
 describe("JWKS at the jwks_uri (RFC 7517 §5, RFC 7518 §6)", () => {
-  it("publishes an ES256, an RS256 and an EdDSA public key for signature verification", async () => {
+  it("publishes an ES256, an RS256 and an EdDSA public key for verification", async () => {
     const realm = await seedRealm();
 
     const response = await SELF.fetch(`${realm.oidc}/certs`);

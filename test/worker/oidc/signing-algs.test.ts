@@ -29,7 +29,7 @@ async function leftHalf(hash: string, value: string) {
   return base64url.encode(digest.slice(0, digest.length / 2));
 }
 
-describe("signing algorithms per realm and client (OIDC Registration §2, Keycloak's settings)", () => {
+describe("signing algs per realm and client (OIDC Registration §2, Keycloak's settings)", () => {
   it("signs ID tokens with EdDSA for a client that asks, with a SHA-512 at_hash", async () => {
     const realm = await seedSpaRealm({ "id.token.signed.response.alg": "EdDSA" });
     const tokens = await spaTokens(realm.oidc);
@@ -70,7 +70,7 @@ describe("signing algorithms per realm and client (OIDC Registration §2, Keyclo
     expect(userinfo.status).toBe(200);
   });
 
-  it("follows the realm's defaultSignatureAlgorithm for both tokens, as Keycloak does", async () => {
+  it("follows the realm's defaultSignatureAlgorithm for both tokens, like Keycloak", async () => {
     const realm = await seedSpaRealm({}, { defaultSignatureAlgorithm: "EdDSA" });
     const tokens = await spaTokens(realm.oidc);
 

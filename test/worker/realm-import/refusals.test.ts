@@ -65,7 +65,8 @@ describe("realm file validation names the JSON path of each bad field", () => {
     });
 
     expect(await refusal(file)).toBe(
-      '$.clients[0].redirectUris[1]: "https://app.example/*" has a wildcard; list each redirect URI exactly',
+      '$.clients[0].redirectUris[1]: "https://app.example/*" has a wildcard; ' +
+        "list each redirect URI exactly",
     );
   });
 
