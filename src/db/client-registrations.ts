@@ -22,6 +22,7 @@ export type RegisteredClientUpdate = Pick<
   | "webOrigins"
   | "serviceAccountsEnabled"
   | "idTokenAlg"
+  | "implicitFlowEnabled"
   | "registrationTokenHash"
 >;
 

@@ -102,6 +102,8 @@ export const clients = sqliteTable(
     serviceAccountsEnabled: flag("service_accounts_enabled").notNull().default(false),
     /** SHA-256 of the RFC 7592 registration access token; null unless registered dynamically. */
     registrationTokenHash: text("registration_token_hash"),
+    /** Keycloak's implicitFlowEnabled: ID tokens from the authorization endpoint (hybrid). */
+    implicitFlowEnabled: flag("implicit_flow_enabled").notNull().default(false),
     /** Keycloak's `access.token.signed.response.alg`; null follows the realm. */
     accessTokenAlg: text("access_token_alg"),
     /** OpenID Connect Registration's `id_token_signed_response_alg`; null follows the realm. */

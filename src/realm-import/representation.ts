@@ -67,6 +67,7 @@ const client = z
     publicClient: z.boolean().nullish(),
     secret: z.string().min(1).nullish(),
     serviceAccountsEnabled: z.boolean().nullish(),
+    implicitFlowEnabled: z.boolean().nullish(),
     redirectUris: z.array(problem(redirectUriProblem)).nullish(),
     webOrigins: z.array(problem(webOriginProblem)).nullish(),
     attributes: z

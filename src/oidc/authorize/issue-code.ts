@@ -2,20 +2,21 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../config";
 import { storeAuthorizationCode } from "../../db/authorization-codes";
 import type { Session } from "../../db/sessions";
+import { findUserById } from "../../db/users";
+import { PageError } from "../../http/errors";
+import { realmKeys } from "../../keys/realm-keys";
+import { signIdToken } from "../id-token";
 import type { AuthorizationRequest } from "./request";
 import { respondToClient } from "./respond";
 
-/**
- * Issues an authorization code bound to the client, redirect_uri, PKCE challenge, nonce and
- * session, and sends it to the client.
- */
-export async function issueCode(
+/** Stores an authorization code bound to the client, redirect_uri, PKCE, nonce and session. */
+function storeCode(
   c: Context<AppEnv>,
   request: AuthorizationRequest,
   session: Session,
   now: number,
-): Promise<Response> {
-  const code = await storeAuthorizationCode(
+) {
+  return storeAuthorizationCode(
     c.var.db,
     {
       realmId: c.var.realm.id,
@@ -30,5 +31,52 @@ export async function issueCode(
     },
     now,
   );
-  return respondToClient(c, request, { code });
+}
+
+/** OpenID Connect Core §3.2.2.5 and §3.3.2.5: the ID token of an implicit or hybrid response. */
+async function frontChannelIdToken(
+  c: Context<AppEnv>,
+  request: AuthorizationRequest,
+  session: Session,
+  now: number,
+  code?: string,
+): Promise<string> {
+  const user = await findUserById(c.var.db, c.var.realm.id, session.userId);
+  // The session's person was there a moment ago; gone now means deleted in between.
+  if (!user?.enabled) throw new PageError("error.internal", 500);
+
+  return signIdToken(await realmKeys(c.env, c.var.realm.id), {
+    realm: c.var.realm,
+    issuer: c.var.issuer,
+    client: request.client,
+    user,
+    session,
+    scope: request.scope,
+    authTime: session.authTime,
+    nonce: request.nonce,
+    now,
+    code,
+  });
+}
+
+/**
+ * Answers a granted authorization request: an authorization code, an ID token, or both, as
+ * the response type asks, sent to the client's redirect_uri.
+ */
+export async function issueCode(
+  c: Context<AppEnv>,
+  request: AuthorizationRequest,
+  session: Session,
+  now: number,
+): Promise<Response> {
+  if (request.responseType === "code") {
+    return respondToClient(c, request, { code: await storeCode(c, request, session, now) });
+  }
+  if (request.responseType === "id_token") {
+    const idToken = await frontChannelIdToken(c, request, session, now);
+    return respondToClient(c, request, { id_token: idToken });
+  }
+  const code = await storeCode(c, request, session, now);
+  const idToken = await frontChannelIdToken(c, request, session, now, code);
+  return respondToClient(c, request, { code, id_token: idToken });
 }

@@ -9,12 +9,15 @@ import { grantedScope, parseScope } from "../scopes";
 import { isRegisteredRedirectUri } from "./redirect-uri";
 
 export type ResponseMode = "query" | "fragment" | "form_post";
+/** The response types Latchkey answers; the implicit ones need the client's implicitFlowEnabled. */
+export type ResponseType = "code" | "id_token" | "code id_token";
 export type Prompt = "none" | "login" | "consent" | "select_account" | "create";
 
 /** A validated authorization request (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1). */
 export interface AuthorizationRequest {
   client: Client;
   redirectUri: string;
+  responseType: ResponseType;
   responseMode: ResponseMode;
   scope: string;
   state?: string;
@@ -90,18 +93,46 @@ function checkRedirectUri(client: Client, params: Params): string {
 
 const responseModes = new Set<string>(["query", "fragment", "form_post"]);
 
-/** OAuth 2.0 Multiple Response Types §2.1 and Form Post Response Mode; query by default. */
-function checkResponseMode(mode: string | undefined): ResponseMode {
-  if (mode === undefined) return "query";
-  if (responseModes.has(mode)) return mode as ResponseMode;
-  throw new OAuthError("invalid_request", "Unsupported response_mode.");
+/** The response type's values in a fixed order, since "id_token code" means the same. */
+function normalizedType(type: string | undefined): string | undefined {
+  return type?.split(" ").filter(Boolean).sort().join(" ");
 }
 
-function checkResponseType(type: string | undefined): void {
-  if (type === undefined) throw new OAuthError("invalid_request", "Missing response_type.");
-  if (type !== "code") {
-    throw new OAuthError("unsupported_response_type", "Only response_type=code is supported.");
+/**
+ * OAuth 2.0 Multiple Response Types §2.1 and Form Post Response Mode: query by default for
+ * code, fragment once an ID token travels in the response, which must never go in the query.
+ */
+function checkResponseMode(mode: string | undefined, type: string | undefined): ResponseMode {
+  const carriesIdToken = normalizedType(type)?.includes("id_token") ?? false;
+  if (mode === undefined) return carriesIdToken ? "fragment" : "query";
+  if (!responseModes.has(mode)) {
+    throw new OAuthError("invalid_request", "Unsupported response_mode.");
   }
+  if (mode === "query" && carriesIdToken) {
+    throw new OAuthError("invalid_request", "An ID token cannot be returned in the query.");
+  }
+  return mode as ResponseMode;
+}
+
+/**
+ * `code` for every client; `id_token` and `code id_token` (OpenID Connect Core §3.2, §3.3)
+ * for clients with implicitFlowEnabled, and then with a nonce (§3.2.2.1). Access tokens never
+ * travel in the front channel (RFC 9700 §2.1.2), so `token` types are unsupported.
+ */
+function checkResponseType(client: Client, type: string | undefined, nonce?: string) {
+  if (type === undefined) throw new OAuthError("invalid_request", "Missing response_type.");
+  const normalized = normalizedType(type);
+  if (normalized === "code") return "code";
+  if (normalized !== "id_token" && normalized !== "code id_token") {
+    throw new OAuthError("unsupported_response_type", "Unsupported response_type.");
+  }
+  if (!client.implicitFlowEnabled) {
+    throw new OAuthError("unauthorized_client", "The client may only use response_type=code.");
+  }
+  if (nonce === undefined) {
+    throw new OAuthError("invalid_request", "A nonce is required when an ID token is returned.");
+  }
+  return normalized === "id_token" ? "id_token" : "code id_token";
 }
 
 /** PKCE with S256 only; required for public clients and clients that opt in (RFC 9700 §2.1.1). */
@@ -169,24 +200,31 @@ export async function parseAuthorizationRequest(
   const redirectUri = checkRedirectUri(client, params);
   const parsed = requestShape.safeParse(params);
   const state = parsed.success ? parsed.data.state : undefined;
-  const responseMode = parsed.success ? checkResponseModeSafe(parsed.data.response_mode) : "query";
+  const responseMode = parsed.success
+    ? checkResponseModeSafe(parsed.data.response_mode, parsed.data.response_type)
+    : "query";
 
   try {
     if (!parsed.success) throw new OAuthError("invalid_request", "A parameter is too long.");
     const p = parsed.data;
 
-    checkResponseMode(p.response_mode);
-    checkResponseType(p.response_type);
+    checkResponseMode(p.response_mode, p.response_type);
+    const responseType = checkResponseType(client, p.response_type, p.nonce);
     checkNoRequestObject(params);
 
     return {
       client,
       redirectUri,
+      responseType,
       responseMode,
       scope: grantedScope(parseScope(p.scope)),
       state: p.state,
       nonce: p.nonce,
-      codeChallenge: checkPkce(client, p.code_challenge, p.code_challenge_method),
+      // PKCE protects a code; a response with only an ID token has none to protect.
+      codeChallenge:
+        responseType === "id_token"
+          ? undefined
+          : checkPkce(client, p.code_challenge, p.code_challenge_method),
       prompt: checkPrompt(p.prompt),
       maxAge: checkMaxAge(p.max_age),
       loginHint: p.login_hint,
@@ -202,7 +240,14 @@ export async function parseAuthorizationRequest(
   }
 }
 
-/** The response mode to answer an error in; an unsupported one falls back to query. */
-function checkResponseModeSafe(mode: string | undefined): ResponseMode {
-  return mode !== undefined && responseModes.has(mode) ? (mode as ResponseMode) : "query";
+/**
+ * The response mode to answer an error in: the requested or default one, or the default where
+ * the requested one is not allowed.
+ */
+function checkResponseModeSafe(mode: string | undefined, type: string | undefined): ResponseMode {
+  try {
+    return checkResponseMode(mode, type);
+  } catch {
+    return checkResponseMode(undefined, type);
+  }
 }

@@ -12,9 +12,16 @@ export interface IssuedSecrets {
  * also accepts, come back as they are enforced.
  */
 export function clientInformation(client: Client, issuer: string, secrets: IssuedSecrets) {
+  const redirects = client.redirectUris.length > 0;
+  const implicit = redirects && client.implicitFlowEnabled;
   const grantTypes = [
-    ...(client.redirectUris.length > 0 ? ["authorization_code", "refresh_token"] : []),
+    ...(redirects ? ["authorization_code", "refresh_token"] : []),
+    ...(implicit ? ["implicit"] : []),
     ...(client.serviceAccountsEnabled ? ["client_credentials"] : []),
+  ];
+  const responseTypes = [
+    ...(redirects ? ["code"] : []),
+    ...(implicit ? ["code id_token", "id_token"] : []),
   ];
   return {
     client_id: client.clientId,
@@ -32,7 +39,7 @@ export function clientInformation(client: Client, issuer: string, secrets: Issue
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     token_endpoint_auth_method: client.publicClient ? "none" : "client_secret_basic",
     grant_types: grantTypes,
-    response_types: client.redirectUris.length > 0 ? ["code"] : [],
+    response_types: responseTypes,
     ...(client.idTokenAlg ? { id_token_signed_response_alg: client.idTokenAlg } : {}),
   };
 }

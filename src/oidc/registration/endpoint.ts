@@ -70,6 +70,7 @@ function settings(metadata: ClientMetadata) {
     // Keycloak's "+": a browser app may call the token endpoint from its redirect URIs' origins.
     webOrigins: originsOf(metadata.redirectUris),
     serviceAccountsEnabled: metadata.grantTypes.includes("client_credentials"),
+    implicitFlowEnabled: metadata.grantTypes.includes("implicit"),
     idTokenAlg: metadata.idTokenAlg ?? null,
   };
 }

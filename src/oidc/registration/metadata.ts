@@ -5,7 +5,13 @@ import { redirectUriProblem } from "../../realm-import/uris";
 
 /** The token endpoint authentication methods a registered client may choose. */
 export const registrationAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
-export const registrationGrantTypes = ["authorization_code", "refresh_token", "client_credentials"];
+export const registrationGrantTypes = [
+  "authorization_code",
+  "implicit",
+  "refresh_token",
+  "client_credentials",
+];
+const registrationResponseTypes = ["code", "id_token", "code id_token"];
 
 const uri = z.string().max(2048);
 const uniqueList = <T extends z.ZodType>(item: T) => z.array(item).max(50);
@@ -63,19 +69,29 @@ function checkAllowed(values: readonly string[], allowed: readonly string[], fie
  */
 function checkConsistency(metadata: ClientMetadata): void {
   const usesCode = metadata.grantTypes.includes("authorization_code");
-  if (metadata.responseTypes.includes("code") !== usesCode) {
-    throw metadataError("response_types code and grant_types authorization_code go together.");
+  const codeTypes = metadata.responseTypes.filter((type) => type.startsWith("code"));
+  if (codeTypes.length > 0 !== usesCode) {
+    throw metadataError("response_types with code and grant_types authorization_code go together.");
+  }
+  const idTokenTypes = metadata.responseTypes.filter((type) => type.includes("id_token"));
+  if (idTokenTypes.length > 0 !== metadata.grantTypes.includes("implicit")) {
+    throw metadataError("response_types with id_token and grant_types implicit go together.");
   }
   if (metadata.grantTypes.includes("refresh_token") && !usesCode) {
     throw metadataError("grant_types refresh_token needs authorization_code.");
   }
-  if (usesCode && metadata.redirectUris.length === 0) {
-    throw new OAuthError("invalid_redirect_uri", "redirect_uris is required for the code grant.");
+  if (metadata.responseTypes.length > 0 && metadata.redirectUris.length === 0) {
+    throw new OAuthError("invalid_redirect_uri", "redirect_uris is required for these grants.");
   }
   const isPublic = metadata.tokenEndpointAuthMethod === "none";
   if (isPublic && metadata.grantTypes.includes("client_credentials")) {
     throw metadataError("client_credentials needs client authentication, not none.");
   }
+}
+
+/** "id_token code" and "code id_token" are the same response type. */
+function sortWords(value: string): string {
+  return value.split(" ").filter(Boolean).sort().join(" ");
 }
 
 /** Validates registration metadata field by field, with RFC 7591 §3.2.2's error codes. */
@@ -103,7 +119,7 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
     grantTypes,
     // RFC 7591 §2's default "code" only where the code grant is asked for, so a client that
     // registers client_credentials alone need not also say it wants no response types.
-    responseTypes: [...new Set(p.response_types ?? (usesCode ? ["code"] : []))],
+    responseTypes: [...new Set((p.response_types ?? (usesCode ? ["code"] : [])).map(sortWords))],
     clientName: p.client_name,
     applicationType,
     idTokenAlg: p.id_token_signed_response_alg as SigningAlg | undefined,
@@ -119,7 +135,7 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
     "token_endpoint_auth_method",
   );
   checkAllowed(metadata.grantTypes, registrationGrantTypes, "grant_types");
-  checkAllowed(metadata.responseTypes, ["code"], "response_types");
+  checkAllowed(metadata.responseTypes, registrationResponseTypes, "response_types");
   if (metadata.idTokenAlg !== undefined) {
     checkAllowed([metadata.idTokenAlg], SIGNING_ALGS, "id_token_signed_response_alg");
   }

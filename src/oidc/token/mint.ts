@@ -10,9 +10,10 @@ import type { User } from "../../db/users";
 import type { SigningAlg } from "../../keys/generate";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signJwt } from "../../keys/sign";
+import { signIdToken } from "../id-token";
 import { hasScope } from "../scopes";
 import { userClaims } from "../user-claims";
-import { accessTokenAlg, halfHash, idTokenAlg } from "./signing-algs";
+import { accessTokenAlg } from "./signing-algs";
 
 /** What a grant hands over to be turned into tokens. */
 export interface TokenGrant {
@@ -97,7 +98,6 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
   const accessExp = now + realm.accessTokenLifespan;
   // A refresh token lives until the session would go idle, and never past the session's end.
   const refreshExp = Math.min(now + realm.ssoSessionIdleTimeout, session.expiresAt);
-  const profile = userClaims(user, scope);
 
   const accessToken = await signAccessToken(keys, {
     ...grantClaims(grant, now),
@@ -115,23 +115,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     { typ: "JWT" },
   );
 
-  const idAlg = idTokenAlg(realm, client);
   const idToken = hasScope(scope, "openid")
-    ? await signJwt(
-        keys,
-        {
-          ...grantClaims(grant, now),
-          aud: client.clientId,
-          exp: accessExp,
-          auth_time: grant.authTime,
-          typ: "ID",
-          amr: session.amr,
-          at_hash: await halfHash(idAlg, accessToken),
-          ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
-          ...profile,
-        },
-        { typ: "JWT", alg: idAlg },
-      )
+    ? await signIdToken(keys, { ...grant, now, accessToken })
     : undefined;
 
   const refreshRecord = refreshTokenInsert(db, {

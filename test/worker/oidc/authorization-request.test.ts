@@ -115,7 +115,7 @@ describe("authorization error responses (RFC 6749 §4.1.2.1, RFC 9207)", () => {
     expect(callback.has("code")).toBe(false);
   });
 
-  it.each(["token", "id_token", "code id_token", "none"])(
+  it.each(["token", "code token", "none"])(
     "sends unsupported_response_type for response_type=%s",
     async (responseType) => {
       const realm = await seedRealm();

@@ -146,6 +146,17 @@ describe("dynamic client registration (RFC 7591)", () => {
     expect(decodeProtectedHeader(id_token).alg).toBe("EdDSA");
   });
 
+  it("registers a client for the hybrid flow with the implicit grant", async () => {
+    const realm = await seedRealm();
+    const info = await registered(realm, {
+      redirect_uris: [APP_REDIRECT],
+      grant_types: ["authorization_code", "implicit"],
+      response_types: ["code", "id_token code"],
+    });
+    expect(info.grant_types).toContain("implicit");
+    expect(info.response_types).toEqual(["code", "code id_token", "id_token"]);
+  });
+
   it("refuses registration without an initial access token unless the realm is open", async () => {
     const closed = await seedRealm();
     const refused = await register(closed, serviceMetadata);
@@ -225,6 +236,14 @@ describe("dynamic client registration (RFC 7591)", () => {
     ["an unknown application_type", { ...serviceMetadata, application_type: "desktop" }],
     ["a non-string client_name", { ...serviceMetadata, client_name: 7 }],
     ["a JSON array body", [serviceMetadata]],
+    [
+      "id_token without the implicit grant",
+      { redirect_uris: [APP_REDIRECT], response_types: ["code", "id_token"] },
+    ],
+    [
+      "the implicit grant without id_token",
+      { redirect_uris: [APP_REDIRECT], grant_types: ["authorization_code", "implicit"] },
+    ],
     ["an ID token alg of none", { ...serviceMetadata, id_token_signed_response_alg: "none" }],
   ])("refuses %s as invalid_client_metadata", async (_, metadata) => {
     const realm = await seedRealm();

@@ -50,14 +50,19 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
     expect(config.code_challenge_methods_supported).toEqual(["S256"]);
   });
 
-  it("advertises what the endpoints do: code flow, query and form_post, both grants", async () => {
+  it("advertises what the endpoints do: response types, modes and grants", async () => {
     const realm = await seedRealm();
 
     const config = await metadata(`${realm.issuer}/.well-known/openid-configuration`);
     expect(config).toMatchObject({
-      response_types_supported: ["code"],
+      response_types_supported: ["code", "id_token", "code id_token"],
       response_modes_supported: ["query", "fragment", "form_post"],
-      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
+      grant_types_supported: [
+        "authorization_code",
+        "implicit",
+        "refresh_token",
+        "client_credentials",
+      ],
       subject_types_supported: ["public"],
       request_parameter_supported: false,
       request_uri_parameter_supported: false,

@@ -1,0 +1,1 @@
+ALTER TABLE `clients` ADD `implicit_flow_enabled` integer DEFAULT false NOT NULL;

@@ -1,0 +1,60 @@
+import { randomId } from "../crypto/random";
+import type { Client } from "../db/clients";
+import type { Realm } from "../db/realms";
+import type { Session } from "../db/sessions";
+import type { User } from "../db/users";
+import type { RealmKeys } from "../keys/realm-keys";
+import { signJwt } from "../keys/sign";
+import { halfHash, idTokenAlg } from "./token/signing-algs";
+import { userClaims } from "./user-claims";
+
+/** Who an ID token is about and what it is issued alongside. */
+export interface IdTokenContent {
+  realm: Realm;
+  issuer: string;
+  client: Client;
+  user: User;
+  session: Session;
+  scope: string;
+  authTime: number;
+  nonce?: string;
+  now: number;
+  /** Issued with an access token: `at_hash` (OpenID Connect Core §3.1.3.6). */
+  accessToken?: string;
+  /** Issued with a code from the authorization endpoint: `c_hash` (§3.3.2.11). */
+  code?: string;
+}
+
+/**
+ * Signs an ID token (OpenID Connect Core §2) with the client's ID token alg: the person's
+ * claims for the scope, the session, and the hashes of what comes with it.
+ */
+export async function signIdToken(keys: RealmKeys, content: IdTokenContent): Promise<string> {
+  const { realm, client, user, session, now } = content;
+  const alg = idTokenAlg(realm, client);
+  const hashes = {
+    ...(content.accessToken ? { at_hash: await halfHash(alg, content.accessToken) } : {}),
+    ...(content.code ? { c_hash: await halfHash(alg, content.code) } : {}),
+  };
+
+  return signJwt(
+    keys,
+    {
+      iss: content.issuer,
+      sub: user.id,
+      iat: now,
+      jti: randomId(),
+      azp: client.clientId,
+      sid: session.id,
+      aud: client.clientId,
+      exp: now + realm.accessTokenLifespan,
+      auth_time: content.authTime,
+      typ: "ID",
+      amr: session.amr,
+      ...hashes,
+      ...(content.nonce === undefined ? {} : { nonce: content.nonce }),
+      ...userClaims(user, content.scope),
+    },
+    { typ: "JWT", alg },
+  );
+}
