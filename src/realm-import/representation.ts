@@ -48,6 +48,9 @@ const pkceMethod = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** Keycloak keeps client switches as the strings "true" and "false" in `attributes`. */
+const flagAttribute = z.enum(["true", "false"]);
+
 const client = z
   .object({
     clientId: z
@@ -64,6 +67,8 @@ const client = z
       .object({
         "post.logout.redirect.uris": postLogoutRedirectUris.nullish(),
         "pkce.code.challenge.method": pkceMethod.nullish(),
+        "oauth2.device.authorization.grant.enabled": flagAttribute.nullish(),
+        "standard.token.exchange.enabled": flagAttribute.nullish(),
       })
       .nullish(),
   })

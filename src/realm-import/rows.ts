@@ -58,6 +58,8 @@ export async function clientRow(
     webOrigins: expandPlus(webOrigins, originsOf(redirectUris)),
     pkceRequired: rep.attributes?.["pkce.code.challenge.method"] === "S256",
     serviceAccountsEnabled: rep.serviceAccountsEnabled ?? false,
+    deviceGrantEnabled: rep.attributes?.["oauth2.device.authorization.grant.enabled"] === "true",
+    tokenExchangeEnabled: rep.attributes?.["standard.token.exchange.enabled"] === "true",
     createdAt: now,
   };
 }
