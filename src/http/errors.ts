@@ -16,7 +16,13 @@ export type OAuthErrorCode =
   | "interaction_required"
   | "invalid_token"
   | "request_not_supported"
-  | "request_uri_not_supported";
+  | "request_uri_not_supported"
+  // RFC 8628 §3.5
+  | "authorization_pending"
+  | "slow_down"
+  | "expired_token"
+  // RFC 8693 §2.2.2
+  | "invalid_target";
 
 const statusByCode: Partial<Record<OAuthErrorCode, number>> = {
   invalid_client: 401,

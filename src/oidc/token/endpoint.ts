@@ -6,12 +6,14 @@ import { tokenServiceError } from "../token-service";
 import { authorizationCodeGrant } from "./authorization-code-grant";
 import { authenticateClient } from "./client-auth";
 import { clientCredentialsGrant } from "./client-credentials-grant";
+import { deviceCodeGrant } from "./device-code-grant";
 import { refreshTokenGrant } from "./refresh-token-grant";
 
 const grants = {
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
+  "urn:ietf:params:oauth:grant-type:device_code": deviceCodeGrant,
 } as const;
 
 /** The token endpoint (RFC 6749 §3.2): authenticate the client, then run its grant. */

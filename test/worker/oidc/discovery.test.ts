@@ -57,7 +57,12 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
     expect(config).toMatchObject({
       response_types_supported: ["code"],
       response_modes_supported: ["query", "fragment", "form_post"],
-      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
+      grant_types_supported: [
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+        "urn:ietf:params:oauth:grant-type:device_code",
+      ],
       subject_types_supported: ["public"],
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
