@@ -23,6 +23,7 @@ export function providerMetadata(issuer: string) {
       "refresh_token",
       "client_credentials",
       "urn:ietf:params:oauth:grant-type:device_code",
+      "urn:ietf:params:oauth:grant-type:token-exchange",
     ],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["RS256"],

@@ -55,6 +55,8 @@ export interface AccessTokenContent extends JWTPayload {
   client: Client;
   user: User;
   scope: string;
+  /** Who the token is for, when not the client itself: RFC 8693 §2.1's `audience`. */
+  audience?: string | string[];
 }
 
 /**
@@ -62,13 +64,13 @@ export interface AccessTokenContent extends JWTPayload {
  * `realm_access` and the profile claims the scope releases. Every grant mints through here.
  */
 export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): Promise<string> {
-  const { client, user, scope, ...claims } = content;
+  const { client, user, scope, audience, ...claims } = content;
   return signJwt(
     keys,
     {
       jti: randomId(),
       ...claims,
-      aud: client.clientId,
+      aud: audience ?? client.clientId,
       client_id: client.clientId,
       azp: client.clientId,
       typ: "Bearer",
