@@ -98,6 +98,14 @@ describe("device verification page (RFC 8628 §3.3)", () => {
     expect(((await poll.json()) as { error: string }).error).toBe("access_denied");
   });
 
+  it("answers a repeated user_code with the localized error page", async () => {
+    const realm = await seedDeviceRealm();
+    const { browser } = await signedInBrowser(realm.oidc);
+
+    const page = await browser.get(`${devicePage(realm.name)}?user_code=A&user_code=B`);
+    await expectErrorPage(page, "error.invalidRequest", 400);
+  });
+
   it("refuses a form posted without the CSRF token", async () => {
     const realm = await seedDeviceRealm();
     const device = await authorizeDevice(realm.oidc);
