@@ -4,11 +4,11 @@ import {
   env,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../../../src/db/client";
 import { findRealmByName } from "../../../src/db/realms";
-import { sessions } from "../../../src/db/schema";
+import { deviceCodes, sessions } from "../../../src/db/schema";
 import { startSession } from "../../../src/db/sessions";
 import { findLoginCandidate } from "../../../src/db/users";
 import worker from "../../../src/index";
@@ -40,5 +40,36 @@ describe("scheduled clean-up of expired sessions", () => {
     const left = await db.select().from(sessions).where(eq(sessions.userId, userId));
     expect(left.map((row) => row.id)).toEqual([live.session.id]);
     expect(left.map((row) => row.id)).not.toContain(old.session.id);
+  });
+});
+
+describe("scheduled clean-up of device codes", () => {
+  it("deletes device codes expired longer than replay detection needs and keeps others", async () => {
+    const db = database(env.DB);
+    const now = Math.floor(Date.now() / 1000);
+    const row = (name: string, expiresAt: number) => ({
+      deviceCodeHash: `cleanup-${name}-${crypto.randomUUID()}`,
+      userCodeHash: `cleanup-${name}-${crypto.randomUUID()}`,
+      realmId: "r",
+      clientId: "c",
+      scope: "openid",
+      status: "pending" as const,
+      familyId: crypto.randomUUID(),
+      pollInterval: 5,
+      expiresAt,
+    });
+    const stale = row("stale", now - 3600);
+    const recent = row("recent", now - 60);
+    await db.insert(deviceCodes).values([stale, recent]);
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController(), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const left = await db
+      .select({ hash: deviceCodes.deviceCodeHash })
+      .from(deviceCodes)
+      .where(inArray(deviceCodes.deviceCodeHash, [stale.deviceCodeHash, recent.deviceCodeHash]));
+    expect(left.map((entry) => entry.hash)).toEqual([recent.deviceCodeHash]);
   });
 });
