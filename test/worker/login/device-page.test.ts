@@ -11,6 +11,7 @@ import {
   submitUserCode,
 } from "../support/device";
 import { expectErrorPage, expectLoginPage } from "../support/pages";
+import { ORIGIN } from "../support/realm";
 
 describe("device verification page (RFC 8628 §3.3)", () => {
   it("asks for sign-in first and comes back with the code filled in", async () => {
@@ -24,6 +25,30 @@ describe("device verification page (RFC 8628 §3.3)", () => {
     const page = await browser.get(next);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(`value="${device.user_code}"`);
+  });
+
+  it("comes back to the device page after signing up instead of signing in", async () => {
+    const realm = await seedDeviceRealm();
+    const device = await authorizeDevice(realm.oidc);
+    const browser = new Browser();
+    const login = await (await browser.get(device.verification_uri_complete)).text();
+
+    const signUpLink = /href="([^"]*registrations[^"]*)"/.exec(login)?.[1] ?? "";
+    const signUpUrl = new URL(signUpLink.replace(/&amp;/g, "&"), ORIGIN).toString();
+    const form = readForm(await (await browser.get(signUpUrl)).text(), signUpUrl);
+    const password = "a long passphrase";
+    const registered = await browser.post(form.action, {
+      ...form.hidden,
+      email: "grace@example.com",
+      firstName: "Grace",
+      lastName: "Hopper",
+      password,
+      "password-confirm": password,
+    });
+    expect(registered.status).toBe(303);
+    expect(new URL(registered.headers.get("location") ?? "", ORIGIN).toString()).toBe(
+      device.verification_uri_complete,
+    );
   });
 
   it("shows which app asks and for which scopes before the person answers", async () => {
