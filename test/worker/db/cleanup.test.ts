@@ -44,7 +44,7 @@ describe("scheduled clean-up of expired sessions", () => {
 });
 
 describe("scheduled clean-up of device codes", () => {
-  it("deletes device codes expired longer than replay detection needs and keeps others", async () => {
+  it("deletes device codes expired past replay detection and keeps others", async () => {
     const db = database(env.DB);
     const now = Math.floor(Date.now() / 1000);
     const row = (name: string, expiresAt: number) => ({
