@@ -8,9 +8,11 @@ import { errorPage, handleError } from "./http/errors-handler";
 import { setRequestLocale } from "./http/locale";
 import { realmContext } from "./http/realm-context";
 import { securityHeaders } from "./http/security-headers";
+import { deviceRoutes } from "./login/device";
 import { loginRoutes } from "./login/routes";
 import { authorizationEndpoint } from "./oidc/authorize/endpoint";
 import { certsEndpoint } from "./oidc/certs";
+import { deviceAuthorizationEndpoint } from "./oidc/device/authorization-endpoint";
 import { discoveryEndpoint } from "./oidc/discovery";
 import { introspectionEndpoint } from "./oidc/introspection";
 import { logoutEndpoint } from "./oidc/logout";
@@ -65,6 +67,7 @@ app.use(`${oidc}/registrations`, page);
 app.use("/realms/:realm/login-actions/*", page);
 app.use("/realms/:realm/account/*", page);
 app.use("/realms/:realm/account", page);
+app.use("/realms/:realm/device", page);
 // After the surface is known, so an unknown realm answers as a page or as JSON.
 app.use("/realms/:realm/*", realmContext);
 // Browsers' scripts read these for one client, so only its web origins may (Keycloak's rule).
@@ -81,6 +84,7 @@ app.get(`${oidc}/certs`, certsEndpoint);
 app.post(`${oidc}/token`, tokenEndpoint);
 app.post(`${oidc}/token/introspect`, introspectionEndpoint);
 app.post(`${oidc}/revoke`, revocationEndpoint);
+app.post(`${oidc}/auth/device`, deviceAuthorizationEndpoint);
 app.on(["GET", "POST"], `${oidc}/userinfo`, userinfoEndpoint);
 
 app.on(["GET", "POST"], `${oidc}/auth`, authorizationEndpoint);
@@ -88,3 +92,4 @@ app.on(["GET", "POST"], `${oidc}/logout`, logoutEndpoint);
 app.route("/realms/:realm/clients-registrations/openid-connect", registrationRoutes);
 app.route("/realms/:realm", loginRoutes);
 app.route("/realms/:realm/account", accountRoutes);
+app.route("/realms/:realm", deviceRoutes);

@@ -1,6 +1,12 @@
 import { lt } from "drizzle-orm";
 import type { Database } from "./client";
-import { authorizationCodes, initialAccessTokens, refreshTokens, sessions } from "./schema";
+import {
+  authorizationCodes,
+  deviceCodes,
+  initialAccessTokens,
+  refreshTokens,
+  sessions,
+} from "./schema";
 
 /** A consumed code is kept past its expiry only as long as replay detection needs it. */
 const CODE_GRACE_SECONDS = 600;
@@ -9,6 +15,7 @@ const CODE_GRACE_SECONDS = 600;
 export async function deleteExpiredGrants(db: Database, now: number): Promise<void> {
   await db.batch([
     db.delete(authorizationCodes).where(lt(authorizationCodes.expiresAt, now - CODE_GRACE_SECONDS)),
+    db.delete(deviceCodes).where(lt(deviceCodes.expiresAt, now - CODE_GRACE_SECONDS)),
     db.delete(refreshTokens).where(lt(refreshTokens.expiresAt, now)),
     db.delete(sessions).where(lt(sessions.expiresAt, now)),
     db.delete(initialAccessTokens).where(lt(initialAccessTokens.expiresAt, now)),

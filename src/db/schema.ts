@@ -108,6 +108,10 @@ export const clients = sqliteTable(
     accessTokenAlg: text("access_token_alg"),
     /** OpenID Connect Registration's `id_token_signed_response_alg`; null follows the realm. */
     idTokenAlg: text("id_token_alg"),
+    /** Keycloak's `oauth2.device.authorization.grant.enabled`: the device grant (RFC 8628). */
+    deviceGrantEnabled: flag("device_grant_enabled").notNull().default(false),
+    /** Keycloak's `standard.token.exchange.enabled`: token exchange (RFC 8693). */
+    tokenExchangeEnabled: flag("token_exchange_enabled").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],
@@ -168,6 +172,33 @@ export const authorizationCodes = sqliteTable(
     consumedAt: integer("consumed_at"),
   },
   (t) => [index("authorization_codes_expires").on(t.expiresAt)],
+);
+
+/** Device authorization requests (RFC 8628 §3.2), each single-use. */
+export const deviceCodes = sqliteTable(
+  "device_codes",
+  {
+    /** SHA-256 of the device code, base64url. */
+    deviceCodeHash: text("device_code_hash").primaryKey(),
+    /** HMAC of the normalized user code: it has too little entropy for a bare hash. */
+    userCodeHash: text("user_code_hash").notNull().unique(),
+    realmId: text("realm_id").notNull(),
+    clientId: text("client_id").notNull(),
+    scope: text("scope").notNull(),
+    status: text("status", { enum: ["pending", "approved", "denied"] }).notNull(),
+    /** Who approved it, in which session; set on approval. */
+    userId: text("user_id"),
+    sessionId: text("session_id"),
+    authTime: integer("auth_time"),
+    /** The refresh token family the code starts, revoked if the code is replayed. */
+    familyId: text("family_id").notNull(),
+    /** Seconds the client must wait between polls; grows with each slow_down (§3.5). */
+    pollInterval: integer("poll_interval").notNull(),
+    lastPolledAt: integer("last_polled_at"),
+    expiresAt: integer("expires_at").notNull(),
+    consumedAt: integer("consumed_at"),
+  },
+  (t) => [index("device_codes_expires").on(t.expiresAt)],
 );
 
 export const refreshTokens = sqliteTable(

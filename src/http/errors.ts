@@ -18,7 +18,13 @@ export type OAuthErrorCode =
   | "request_not_supported"
   | "request_uri_not_supported"
   | "invalid_redirect_uri"
-  | "invalid_client_metadata";
+  | "invalid_client_metadata"
+  // RFC 8628 §3.5
+  | "authorization_pending"
+  | "slow_down"
+  | "expired_token"
+  // RFC 8693 §2.2.2
+  | "invalid_target";
 
 const statusByCode: Partial<Record<OAuthErrorCode, number>> = {
   invalid_client: 401,

@@ -8,6 +8,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export type Params = Record<string, string>;
 
 /**
+ * Parameters an extension lets repeat: RFC 8693 §2.1's `audience`. Their values are kept
+ * space-separated, which loses nothing for client_ids (printable ASCII without spaces).
+ */
+const repeatable = new Set(["audience"]);
+
+/**
  * Reads form or query parameters into a flat record. Repeated parameters are refused
  * (RFC 6749 §3.1) and empty values count as absent.
  */
@@ -16,6 +22,10 @@ export function collectParams(search: URLSearchParams): Params {
   const seen = new Set<string>();
 
   for (const [name, value] of search) {
+    if (repeatable.has(name) && value !== "") {
+      params[name] = params[name] === undefined ? value : `${params[name]} ${value}`;
+      continue;
+    }
     if (seen.has(name)) {
       throw new OAuthError("invalid_request", `The ${name} parameter is repeated.`);
     }

@@ -10,6 +10,7 @@ import {
   RedirectableError,
 } from "../oidc/authorize/request";
 import { respondWithError } from "../oidc/authorize/respond";
+import { deviceReturnUrl } from "./device-page";
 import { currentSession, setSessionCookie } from "./sso-cookie";
 
 /**
@@ -49,13 +50,19 @@ export async function establishSession(
   return session;
 }
 
-/** Sends the person on: to the client with a code, or to the account console. */
+/**
+ * Sends the person on: to the client with a code, back to the device page that sent them, or
+ * to the account console.
+ */
 export function continueAfterSignIn(
   c: Context<AppEnv>,
   pending: AuthorizationRequest | undefined,
   session: Session,
   now: number,
+  params: Params = {},
 ): Promise<Response> | Response {
+  const device = pending === undefined ? deviceReturnUrl(c.var.realm, params) : undefined;
+  if (device !== undefined) return c.redirect(device, 303);
   if (pending === undefined) return c.redirect(`/realms/${c.var.realm.name}/account`, 303);
   return issueCode(c, pending, session, now);
 }

@@ -70,7 +70,7 @@ loginRoutes.post("/login-actions/authenticate", async (c) => {
   const now = nowSeconds();
   const session = await establishSession(c, user, ["pwd"], now);
   logEvent("login.succeeded", { realm: realm.id, userId: user.id, sessionId: session.id });
-  return continueAfterSignIn(c, pending, session, now);
+  return continueAfterSignIn(c, pending, session, now, params);
 });
 
 loginRoutes.get("/protocol/openid-connect/registrations", async (c) => {
@@ -108,5 +108,5 @@ loginRoutes.post("/login-actions/registration", async (c) => {
   const now = nowSeconds();
   const session = await establishSession(c, user, ["pwd"], now);
   logEvent("register.succeeded", { realm: realm.id, userId: user.id, sessionId: session.id });
-  return continueAfterSignIn(c, pending, session, now);
+  return continueAfterSignIn(c, pending, session, now, params);
 });

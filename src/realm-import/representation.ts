@@ -57,6 +57,9 @@ const pkceMethod = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** Keycloak keeps client switches as the strings "true" and "false" in `attributes`. */
+const flagAttribute = z.enum(["true", "false"]);
+
 const client = z
   .object({
     clientId: z
@@ -76,6 +79,8 @@ const client = z
         "pkce.code.challenge.method": pkceMethod.nullish(),
         "access.token.signed.response.alg": signingAlg.nullish(),
         "id.token.signed.response.alg": signingAlg.nullish(),
+        "oauth2.device.authorization.grant.enabled": flagAttribute.nullish(),
+        "standard.token.exchange.enabled": flagAttribute.nullish(),
       })
       .nullish(),
   })

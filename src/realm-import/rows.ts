@@ -63,6 +63,8 @@ export async function clientRow(
     implicitFlowEnabled: rep.implicitFlowEnabled ?? false,
     accessTokenAlg: rep.attributes?.["access.token.signed.response.alg"] || null,
     idTokenAlg: rep.attributes?.["id.token.signed.response.alg"] || null,
+    deviceGrantEnabled: rep.attributes?.["oauth2.device.authorization.grant.enabled"] === "true",
+    tokenExchangeEnabled: rep.attributes?.["standard.token.exchange.enabled"] === "true",
     createdAt: now,
   };
 }

@@ -6,12 +6,16 @@ import { tokenServiceError } from "../token-service";
 import { authorizationCodeGrant } from "./authorization-code-grant";
 import { authenticateClient } from "./client-auth";
 import { clientCredentialsGrant } from "./client-credentials-grant";
+import { deviceCodeGrant } from "./device-code-grant";
 import { refreshTokenGrant } from "./refresh-token-grant";
+import { tokenExchangeGrant } from "./token-exchange-grant";
 
 const grants = {
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
+  "urn:ietf:params:oauth:grant-type:device_code": deviceCodeGrant,
+  "urn:ietf:params:oauth:grant-type:token-exchange": tokenExchangeGrant,
 } as const;
 
 /** The token endpoint (RFC 6749 §3.2): authenticate the client, then run its grant. */

@@ -51,6 +51,8 @@ export interface AccessTokenContent extends JWTPayload {
   user: User;
   scope: string;
   alg: SigningAlg;
+  /** Who the token is for, when not the client itself: RFC 8693 §2.1's `audience`. */
+  audience?: string | string[];
 }
 
 /**
@@ -58,13 +60,13 @@ export interface AccessTokenContent extends JWTPayload {
  * `realm_access` and the profile claims the scope releases. Every grant mints through here.
  */
 export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): Promise<string> {
-  const { client, user, scope, alg, ...claims } = content;
+  const { client, user, scope, alg, audience, ...claims } = content;
   return signJwt(
     keys,
     {
       jti: randomId(),
       ...claims,
-      aud: client.clientId,
+      aud: audience ?? client.clientId,
       client_id: client.clientId,
       azp: client.clientId,
       typ: "Bearer",

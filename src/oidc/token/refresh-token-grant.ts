@@ -11,25 +11,14 @@ import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { verifyJwt } from "../../keys/sign";
 import { nowSeconds } from "../../time";
-import { parseScope } from "../scopes";
 import { mintTokens } from "./mint";
+import { narrowScope } from "./narrow-scope";
 
 /** RFC 6749 §6 parameters. */
 const refreshGrantParams = z.object({
   refresh_token: z.string().max(8192),
   scope: z.string().max(1024).optional(),
 });
-
-/** Scope on refresh may only narrow what was granted (RFC 6749 §6). */
-function narrowScope(granted: string, requested: string | undefined): string {
-  if (requested === undefined) return granted;
-  const allowed = new Set(granted.split(" "));
-  const asked = parseScope(requested);
-  if (asked.some((value) => !allowed.has(value))) {
-    throw new OAuthError("invalid_scope", "The requested scope exceeds the granted scope.");
-  }
-  return asked.join(" ");
-}
 
 /**
  * The `refresh_token` grant (RFC 6749 §6). Every use rotates the token; presenting a

@@ -62,6 +62,8 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
         "implicit",
         "refresh_token",
         "client_credentials",
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "urn:ietf:params:oauth:grant-type:token-exchange",
       ],
       subject_types_supported: ["public"],
       request_parameter_supported: false,

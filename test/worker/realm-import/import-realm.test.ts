@@ -11,7 +11,7 @@ import { findLoginCandidate, findServiceAccount } from "../../../src/db/users";
 import demoRealm from "../../../src/realm-import/demo-realm.json";
 import { ImportError } from "../../../src/realm-import/import-error";
 import { importRealm } from "../../../src/realm-import/import-realm";
-import { realmFile } from "./fixtures";
+import { realmFile, withClient } from "./fixtures";
 
 const db = database(env.DB);
 
@@ -108,6 +108,28 @@ describe("importing a realm file like Keycloak's --import-realm", () => {
       "https://app.example/bye",
     ]);
     expect(stored?.pkceRequired).toBe(false);
+  });
+});
+
+describe("device grant and token exchange switches (Keycloak's client attributes)", () => {
+  it("turns each on only for the string true", async () => {
+    const attributes = {
+      "oauth2.device.authorization.grant.enabled": "true",
+      "standard.token.exchange.enabled": "false",
+    };
+    await importRealm(db, withClient("switches", { attributes }));
+    const realm = await findRealmByName(db, "switches");
+
+    const stored = await findClient(db, realm?.id ?? "", "app");
+    expect(stored).toMatchObject({ deviceGrantEnabled: true, tokenExchangeEnabled: false });
+  });
+
+  it("leaves both off when the attributes are absent", async () => {
+    await importRealm(db, realmFile("no-switches"));
+    const realm = await findRealmByName(db, "no-switches");
+
+    const stored = await findClient(db, realm?.id ?? "", "backend");
+    expect(stored).toMatchObject({ deviceGrantEnabled: false, tokenExchangeEnabled: false });
   });
 });
 

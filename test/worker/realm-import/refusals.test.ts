@@ -114,6 +114,15 @@ describe("realm file validation names the JSON path of each bad field", () => {
     );
   });
 
+  it("refuses a client switch that is not the string true or false", async () => {
+    const attributes = { "oauth2.device.authorization.grant.enabled": true };
+    const file = withClient("device-flag", { attributes });
+
+    expect(await refusal(file)).toMatch(
+      /^\$\.clients\[0\]\.attributes\["oauth2\.device\.authorization\.grant\.enabled"\]: /,
+    );
+  });
+
   it("refuses a wildcard web origin", async () => {
     const file = withClient("origin-wildcard", { webOrigins: ["*"] });
 
