@@ -183,7 +183,7 @@ export async function parseAuthorizationRequest(
       client,
       redirectUri,
       responseMode,
-      scope: grantedScope(parseScope(p.scope)),
+      scope: grantedScope(parseScope(p.scope), client),
       state: p.state,
       nonce: p.nonce,
       codeChallenge: checkPkce(client, p.code_challenge, p.code_challenge_method),

@@ -9,7 +9,7 @@ import type { Session } from "../../db/sessions";
 import type { User } from "../../db/users";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signJwt } from "../../keys/sign";
-import { hasScope } from "../scopes";
+import { hasScope, rolesApply } from "../scopes";
 import { userClaims } from "../user-claims";
 
 /** What a grant hands over to be turned into tokens. */
@@ -73,7 +73,8 @@ export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): P
       azp: client.clientId,
       typ: "Bearer",
       scope,
-      realm_access: { roles: [] },
+      // Roles are not modelled yet: the roles scope releases an empty realm_access.
+      ...(rolesApply(scope, client) ? { realm_access: { roles: [] } } : {}),
       ...userClaims(user, scope),
     },
     { typ: "at+jwt" },
@@ -149,6 +150,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     authTime: grant.authTime,
     issuedAt: now,
     expiresAt: refreshExp,
+    offline: false,
   });
 
   const response: TokenResponse = {
