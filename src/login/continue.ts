@@ -3,7 +3,7 @@ import type { AppEnv } from "../config";
 import { endSession, reauthenticateSession, type Session, startSession } from "../db/sessions";
 import type { User } from "../db/users";
 import type { Params } from "../http/params";
-import { issueCode } from "../oidc/authorize/issue-code";
+import { completeAuthorization } from "../oidc/authorize/complete";
 import {
   type AuthorizationRequest,
   parseAuthorizationRequest,
@@ -49,7 +49,7 @@ export async function establishSession(
   return session;
 }
 
-/** Sends the person on: to the client with a code, or to the account console. */
+/** Sends the person on: to consent or the client with a code, or to the account console. */
 export function continueAfterSignIn(
   c: Context<AppEnv>,
   pending: AuthorizationRequest | undefined,
@@ -57,7 +57,7 @@ export function continueAfterSignIn(
   now: number,
 ): Promise<Response> | Response {
   if (pending === undefined) return c.redirect(`/realms/${c.var.realm.name}/account`, 303);
-  return issueCode(c, pending, session, now);
+  return completeAuthorization(c, pending, session, now);
 }
 
 /** Answers a pending request that turned out invalid by redirecting the error to the client. */

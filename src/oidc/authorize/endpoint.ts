@@ -6,8 +6,8 @@ import { showLoginPage, showRegistrationPage } from "../../login/pages";
 import { currentSession } from "../../login/sso-cookie";
 import { nowSeconds } from "../../time";
 import { verifyIdTokenHint } from "../id-token-hint";
+import { completeAuthorization } from "./complete";
 import { decide } from "./decide";
-import { issueCode } from "./issue-code";
 import { parseAuthorizationRequest, RedirectableError } from "./request";
 import { respondWithError } from "./respond";
 
@@ -45,7 +45,7 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
 
   switch (decide(request, session, now, hintedSubject)) {
     case "issue_code":
-      return issueCode(c, request, session as NonNullable<typeof session>, now);
+      return completeAuthorization(c, request, session as NonNullable<typeof session>, now);
     case "login_required":
       return respondWithError(
         c,
