@@ -13,7 +13,9 @@ export function accessTokenLifespan(realm: Realm, client: Client): number {
 /**
  * When a refresh token expires. An offline token lives while it is used within the offline
  * session idle timeout, whatever becomes of the browser session. An online one lives until
- * the session would go idle, and never past the session's end.
+ * the session would go idle, and never past the session's end; a client's
+ * `client.session.idle.timeout` and `client.session.max.lifespan` can only shorten that, as
+ * in Keycloak. The client session is taken to start with the SSO session.
  */
 export function refreshTokenExpiry(
   realm: Realm,
@@ -23,5 +25,11 @@ export function refreshTokenExpiry(
   now: number,
 ): number {
   if (offline) return now + realm.offlineSessionIdleTimeout;
-  return Math.min(now + realm.ssoSessionIdleTimeout, session.expiresAt);
+
+  const limits = [now + realm.ssoSessionIdleTimeout, session.expiresAt];
+  if (client.clientSessionIdleTimeout !== null) limits.push(now + client.clientSessionIdleTimeout);
+  if (client.clientSessionMaxLifespan !== null) {
+    limits.push(session.createdAt + client.clientSessionMaxLifespan);
+  }
+  return Math.max(now, Math.min(...limits));
 }
