@@ -3,6 +3,7 @@ import type { AppEnv } from "../../config";
 import { OAuthError, PageError } from "../../http/errors";
 import { requestParams } from "../../http/params";
 import { showLoginPage, showRegistrationPage } from "../../login/pages";
+import { showSelectAccountPage } from "../../login/select-account";
 import { currentSession } from "../../login/sso-cookie";
 import { nowSeconds } from "../../time";
 import { verifyIdTokenHint } from "../id-token-hint";
@@ -52,6 +53,14 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
         request,
         new OAuthError("login_required", "The person must sign in."),
       );
+    case "account_selection_required":
+      return respondWithError(
+        c,
+        request,
+        new OAuthError("account_selection_required", "The person must choose an account."),
+      );
+    case "show_select_account":
+      return showSelectAccountPage(c, request, session as NonNullable<typeof session>);
     case "show_registration":
       return showRegistrationPage(c, request.params);
     case "show_login":

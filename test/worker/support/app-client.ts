@@ -6,6 +6,8 @@ import { Browser } from "./browser";
 import { authorizeUrl, redirectParams, signIn, spaRequest, tokenRequest } from "./oidc";
 import { ORIGIN, SPA_REDIRECT, USER_EMAIL, USER_PASSWORD } from "./realm";
 
+export const GRACE_EMAIL = "grace@example.com";
+
 let counter = 0;
 
 /**
@@ -37,7 +39,13 @@ export async function seedAppRealm(
         },
         credentials: [{ type: "password", value: USER_PASSWORD }],
       },
-      { username: "grace", email: "grace@example.com", firstName: "Grace", lastName: "Hopper" },
+      {
+        username: "grace",
+        email: GRACE_EMAIL,
+        firstName: "Grace",
+        lastName: "Hopper",
+        credentials: [{ type: "password", value: USER_PASSWORD }],
+      },
     ],
     ...settings,
   });
