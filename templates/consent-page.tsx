@@ -29,10 +29,10 @@ export function ConsentPage(props: ConsentPageProps) {
 
       <form method="post" action={props.action}>
         <input type="hidden" name="csrf_token" value={props.csrfToken} />
-        <button type="submit" name="decision" value="approve" class="primary">
+        <button type="submit" name="decision" value="approve" class="decision primary">
           {t("consent.approve")}
         </button>
-        <button type="submit" name="decision" value="deny">
+        <button type="submit" name="decision" value="deny" class="decision">
           {t("consent.deny")}
         </button>
       </form>

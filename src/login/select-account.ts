@@ -16,6 +16,10 @@ function withoutSelectAccount(params: Params): Params {
   return remaining.length > 0 ? { ...rest, prompt: remaining.join(" ") } : rest;
 }
 
+function authorizationPath(realmName: string): string {
+  return `/realms/${realmName}/protocol/openid-connect/auth`;
+}
+
 /**
  * OpenID Connect Core §3.1.2.1 prompt=select_account: "continue as" the signed-in person, or
  * sign in with another account (which ends this session when it succeeds).
@@ -36,7 +40,7 @@ export async function showSelectAccountPage(
     locale: c.var.locale,
     realmName: realm.displayName ?? realm.name,
     name: fullName || user.username,
-    continueUrl: `/realms/${realm.name}/protocol/openid-connect/auth?${new URLSearchParams(params)}`,
+    continueUrl: `${authorizationPath(realm.name)}?${new URLSearchParams(params)}`,
     otherAccountUrl: loginActionUrl(realm, params),
   });
   return renderPage(c, page);

@@ -32,7 +32,7 @@ describe("id_token_hint at the authorization endpoint (OpenID Connect Core §3.1
     expect(callback.get("code")).toBeTruthy();
   });
 
-  it("answers account_selection_required to prompt=none when the hint names someone else", async () => {
+  it("answers account_selection_required to prompt=none for someone else's hint", async () => {
     const realm = await seedRealm();
     const { browser } = await signedInWithIdToken(realm.oidc);
     const hint = await someoneElsesHint(realm);
