@@ -18,7 +18,7 @@ export const consentScopeMessages: Record<string, MessageKey> = {
   email: "consent.scope.email",
   address: "consent.scope.address",
   phone: "consent.scope.phone",
-  offline_access: "consent.scope.offline_access",
+  offline_access: "consent.scope.offlineAccess",
   roles: "consent.scope.roles",
 };
 

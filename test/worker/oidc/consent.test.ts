@@ -166,6 +166,18 @@ describe("grants on the account page", () => {
     expect(callback.get("error")).toBe("consent_required");
   });
 
+  it("refuses to revoke the grant of a client the realm does not have", async () => {
+    const realm = await seedAppRealm(thirdParty);
+    const { browser } = await approvedTokens(realm.oidc);
+    const html = await (await browser.get(realm.account)).text();
+    const revokeForm = html.slice(html.indexOf('<section class="grants"'));
+    const { action, hidden } = readForm(revokeForm, realm.account);
+
+    const response = await browser.post(action, { ...hidden, client_id: "nobody" });
+    await expectErrorPage(response, "error.unknownClient");
+    expect(await (await browser.get(realm.account)).text()).toContain("Photo Printer");
+  });
+
   it("refuses a revocation without the page's CSRF token and keeps the grant", async () => {
     const realm = await seedAppRealm(thirdParty);
     const { browser, tokens } = await approvedTokens(realm.oidc);

@@ -1,8 +1,9 @@
 import { SELF } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { appRefresh, appTokens, seedAppRealm } from "../support/app-client";
+import { appRefresh, appTokens, RS_SECRET, seedAppRealm } from "../support/app-client";
 import { type Browser, readForm } from "../support/browser";
+import { basicAuthorization } from "../support/clients";
 import { postForm } from "../support/oidc";
 
 type Tokens = Record<string, string>;
@@ -54,6 +55,37 @@ describe("offline_access (OpenID Connect Core §11, Keycloak's offline tokens)",
       headers: { authorization: `Bearer ${next.access_token}` },
     });
     expect(userinfo.status).toBe(200);
+  });
+
+  it("keeps an offline token active at introspection after sign-out (RFC 7662)", async () => {
+    const realm = await seedAppRealm();
+    const { browser, tokens } = await appTokens(realm.oidc, { scope: "openid offline_access" });
+    await signOut(browser, realm.account);
+
+    const introspect = (token: string) =>
+      postForm(
+        `${realm.oidc}/token/introspect`,
+        { token },
+        { authorization: basicAuthorization("rs", RS_SECRET) },
+      ).then((response) => response.json() as Promise<Record<string, unknown>>);
+    expect(await introspect(tokens.refresh_token ?? "")).toMatchObject({
+      active: true,
+      typ: "Offline",
+    });
+    expect((await introspect(tokens.access_token ?? "")).active).toBe(true);
+  });
+
+  it("makes an online access token inactive at introspection after sign-out", async () => {
+    const realm = await seedAppRealm();
+    const { browser, tokens } = await appTokens(realm.oidc);
+    await signOut(browser, realm.account);
+
+    const response = await postForm(
+      `${realm.oidc}/token/introspect`,
+      { token: tokens.access_token ?? "" },
+      { authorization: basicAuthorization("rs", RS_SECRET) },
+    );
+    expect(await response.json()).toEqual({ active: false });
   });
 
   it("ends an online refresh token when the person signs out", async () => {

@@ -7,6 +7,7 @@ import { authorizeUrl, redirectParams, signIn, spaRequest, tokenRequest } from "
 import { ORIGIN, SPA_REDIRECT, USER_EMAIL, USER_PASSWORD } from "./realm";
 
 export const GRACE_EMAIL = "grace@example.com";
+export const RS_SECRET = "resource-server-secret";
 
 let counter = 0;
 
@@ -22,7 +23,11 @@ export async function seedAppRealm(
   const name = `app${counter}-${crypto.randomUUID().slice(0, 8)}`;
   await importRealm(database(env.DB), {
     realm: name,
-    clients: [{ clientId: "app", publicClient: true, redirectUris: [SPA_REDIRECT], ...client }],
+    clients: [
+      { clientId: "app", publicClient: true, redirectUris: [SPA_REDIRECT], ...client },
+      // A resource server: a confidential client that may introspect tokens.
+      { clientId: "rs", secret: RS_SECRET },
+    ],
     users: [
       {
         username: "ada",
