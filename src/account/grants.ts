@@ -14,7 +14,7 @@ import { nowSeconds } from "../time";
 
 /** The applications a person approved, with localized scope descriptions, for the page. */
 export async function accountGrants(c: Context<AppEnv>, userId: string): Promise<AccountGrant[]> {
-  const grants = await listClientGrants(c.var.db, userId);
+  const grants = await listClientGrants(c.var.db, userId, nowSeconds());
   return grants.map((grant) => ({
     clientId: grant.clientId,
     clientName: grant.clientName ?? grant.clientId,

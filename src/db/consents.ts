@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Database } from "./client";
 import { clients, consents, refreshTokens } from "./schema";
 
@@ -51,24 +51,56 @@ export async function recordConsent(
     });
 }
 
-/** Every client the person has approved, for the account page. */
-export async function listClientGrants(db: Database, userId: string): Promise<ClientGrant[]> {
-  const rows = await db
-    .select({
-      clientRowId: consents.clientId,
+/** Clients holding a live offline token for the person, with or without consent on record. */
+function offlineHolders(db: Database, userId: string, now: number) {
+  return db
+    .selectDistinct({
+      clientRowId: refreshTokens.clientId,
       clientId: clients.clientId,
       clientName: clients.name,
-      scope: consents.scope,
     })
-    .from(consents)
-    .innerJoin(clients, eq(clients.id, consents.clientId))
-    .where(eq(consents.userId, userId))
-    .orderBy(clients.clientId, consents.scope);
+    .from(refreshTokens)
+    .innerJoin(clients, eq(clients.id, refreshTokens.clientId))
+    .where(
+      and(
+        eq(refreshTokens.userId, userId),
+        eq(refreshTokens.offline, true),
+        isNull(refreshTokens.rotatedAt),
+        gt(refreshTokens.expiresAt, now),
+      ),
+    );
+}
+
+/**
+ * Every client the person has approved, and every client holding an offline token for them
+ * (first-party apps ask no consent, yet the person must be able to end offline access), for
+ * the account page.
+ */
+export async function listClientGrants(
+  db: Database,
+  userId: string,
+  now: number,
+): Promise<ClientGrant[]> {
+  const [approved, offline] = await Promise.all([
+    db
+      .select({
+        clientRowId: consents.clientId,
+        clientId: clients.clientId,
+        clientName: clients.name,
+        scope: consents.scope,
+      })
+      .from(consents)
+      .innerJoin(clients, eq(clients.id, consents.clientId))
+      .where(eq(consents.userId, userId))
+      .orderBy(clients.clientId, consents.scope),
+    offlineHolders(db, userId, now),
+  ]);
+  const rows = [...approved, ...offline.map((row) => ({ ...row, scope: "offline_access" }))];
 
   const byClient = new Map<string, ClientGrant>();
   for (const { scope, ...client } of rows) {
     const grant = byClient.get(client.clientRowId) ?? { ...client, scopes: [] };
-    grant.scopes.push(scope);
+    if (!grant.scopes.includes(scope)) grant.scopes.push(scope);
     byClient.set(client.clientRowId, grant);
   }
   return [...byClient.values()];

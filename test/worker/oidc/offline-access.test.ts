@@ -126,19 +126,27 @@ describe("offline_access (OpenID Connect Core §11, Keycloak's offline tokens)",
     expect(decodeJwt(tokens.refresh_token ?? "").typ).toBe("Refresh");
   });
 
-  it("ends an offline token when the person revokes the app's grant", async () => {
+  it("lists a first-party app's offline access on the account page, to be ended", async () => {
     const realm = await seedAppRealm();
     const { browser, tokens } = await appTokens(realm.oidc, { scope: "openid offline_access" });
     const html = await (await browser.get(realm.account)).text();
-    expect(html).toContain("No application has been given access.");
+    expect(html).toContain("Access while you are signed out (offline access)");
 
-    // A first-party client has no consent to list, but the grant can be posted all the same.
-    const { hidden } = readForm(html, realm.account);
-    const response = await browser.post(`${realm.account}/grants/revoke`, {
-      csrf_token: hidden.csrf_token ?? "",
-      client_id: "app",
-    });
-    expect(response.status).toBe(303);
+    const grants = html.slice(html.indexOf('<section class="grants"'));
+    const { action, hidden } = readForm(grants, realm.account);
+    expect(hidden.client_id).toBe("app");
+    expect((await browser.post(action, hidden)).status).toBe(303);
+
     await expectInvalidGrant(await appRefresh(realm.oidc, tokens.refresh_token ?? ""));
+    const after = await (await browser.get(realm.account)).text();
+    expect(after).toContain("No application has been given access.");
+  });
+
+  it("lists no offline access for an app that holds only online tokens", async () => {
+    const realm = await seedAppRealm();
+    const { browser } = await appTokens(realm.oidc);
+
+    const html = await (await browser.get(realm.account)).text();
+    expect(html).toContain("No application has been given access.");
   });
 });
