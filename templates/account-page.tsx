@@ -1,4 +1,5 @@
 import type { Locale, Translator } from "../src/i18n";
+import { type AccountGrant, AccountGrants } from "./account-grants";
 import { Layout } from "./layout";
 import type { PageProps } from "./page-props";
 
@@ -17,6 +18,10 @@ export interface AccountPageProps extends PageProps {
   /** Where the sign-out form posts to. */
   logoutAction: string;
   csrfToken: string;
+  /** Applications the person approved; the section is left out when not given. */
+  grants?: AccountGrant[];
+  /** Where revoking a grant posts to. */
+  revokeGrantAction?: string;
 }
 
 /** Who is signed in, since when, and a button to sign out. */
@@ -54,6 +59,16 @@ export function AccountPage(props: AccountPageProps) {
         <input type="hidden" name="csrf_token" value={props.csrfToken} />
         <button type="submit">{t("account.signOut")}</button>
       </form>
+
+      {props.grants && (
+        <AccountGrants
+          t={t}
+          locale={locale}
+          grants={props.grants}
+          revokeAction={props.revokeGrantAction ?? ""}
+          csrfToken={props.csrfToken}
+        />
+      )}
     </Layout>
   );
 }

@@ -9,6 +9,7 @@ import { formParams } from "../http/params";
 import { renderPage } from "../http/render";
 import { clearSessionCookie, currentSession } from "../login/sso-cookie";
 import { nowSeconds } from "../time";
+import { accountGrants, revokeGrant } from "./grants";
 
 /** The account console, under `/realms/:realm/account`. */
 export const accountRoutes = new Hono<AppEnv>();
@@ -27,9 +28,13 @@ accountRoutes.get("/", async (c) => {
     signedInAt: new Date(session.authTime * 1000),
     logoutAction: `/realms/${realm.name}/account/logout`,
     csrfToken: await issueCsrfToken(c),
+    grants: await accountGrants(c, user.id),
+    revokeGrantAction: `/realms/${realm.name}/account/grants/revoke`,
   });
   return renderPage(c, page);
 });
+
+accountRoutes.post("/grants/revoke", revokeGrant);
 
 accountRoutes.post("/logout", async (c) => {
   const form = await formParams(c);

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull } from "drizzle-orm";
 import { sha256 } from "../crypto/digest";
 import type { Database } from "./client";
 import { refreshTokens } from "./schema";
@@ -90,4 +90,30 @@ export async function revokeFamilyOfToken(
     .where(inArray(refreshTokens.familyId, family))
     .returning({ tokenHash: refreshTokens.tokenHash });
   return revoked.length;
+}
+
+/**
+ * Whether an offline session lives on for a session id: an unspent, unexpired offline token
+ * issued in it. Access tokens minted from offline tokens stay good while it does.
+ */
+export async function offlineSessionLives(
+  db: Database,
+  sessionId: string,
+  userId: string,
+  now: number,
+): Promise<boolean> {
+  const [row] = await db
+    .select({ tokenHash: refreshTokens.tokenHash })
+    .from(refreshTokens)
+    .where(
+      and(
+        eq(refreshTokens.sessionId, sessionId),
+        eq(refreshTokens.userId, userId),
+        eq(refreshTokens.offline, true),
+        isNull(refreshTokens.rotatedAt),
+        gt(refreshTokens.expiresAt, now),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }

@@ -1,5 +1,12 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 /** Times are Unix seconds unless a column name says otherwise. */
 const createdAt = () => integer("created_at").notNull();
@@ -14,6 +21,8 @@ export const realms = sqliteTable("realms", {
   accessTokenLifespan: integer("access_token_lifespan").notNull().default(300),
   ssoSessionIdleTimeout: integer("sso_session_idle_timeout").notNull().default(1800),
   ssoSessionMaxLifespan: integer("sso_session_max_lifespan").notNull().default(36000),
+  /** How long an offline refresh token lasts unused (Keycloak's default: 30 days). */
+  offlineSessionIdleTimeout: integer("offline_session_idle_timeout").notNull().default(2592000),
   bruteForceProtected: flag("brute_force_protected").notNull().default(true),
   failureFactor: integer("failure_factor").notNull().default(30),
   waitIncrementSeconds: integer("wait_increment_seconds").notNull().default(60),
@@ -44,6 +53,8 @@ export const users = sqliteTable(
     emailVerified: flag("email_verified").notNull().default(false),
     firstName: text("first_name"),
     lastName: text("last_name"),
+    /** Keycloak's user attributes (e.g. `phoneNumber`, `street`), each a list of values. */
+    attributes: text("attributes", { mode: "json" }).$type<Record<string, string[]>>(),
     enabled: flag("enabled").notNull().default(true),
     /**
      * The client whose service account this user is (Keycloak's service account link); such a
@@ -112,6 +123,22 @@ export const clients = sqliteTable(
     deviceGrantEnabled: flag("device_grant_enabled").notNull().default(false),
     /** Keycloak's `standard.token.exchange.enabled`: token exchange (RFC 8693). */
     tokenExchangeEnabled: flag("token_exchange_enabled").notNull().default(false),
+    /** Keycloak's consentRequired: a third-party app the person must approve. */
+    consentRequired: flag("consent_required").notNull().default(false),
+    /** Client scopes granted whether asked for or not (Keycloak's defaultClientScopes). */
+    defaultClientScopes: text("default_client_scopes", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(["web-origins", "acr", "profile", "roles", "basic", "email"]),
+    /** Client scopes granted only when asked for (Keycloak's optionalClientScopes). */
+    optionalClientScopes: text("optional_client_scopes", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(["address", "phone", "offline_access"]),
+    /** Per-client overrides of the realm's lifetimes, in seconds; null inherits the realm's. */
+    accessTokenLifespan: integer("access_token_lifespan"),
+    clientSessionIdleTimeout: integer("client_session_idle_timeout"),
+    clientSessionMaxLifespan: integer("client_session_max_lifespan"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],
@@ -216,12 +243,30 @@ export const refreshTokens = sqliteTable(
     issuedAt: integer("issued_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
     rotatedAt: integer("rotated_at"),
+    /** An offline token (scope offline_access): it outlives the session it was issued in. */
+    offline: flag("offline").notNull().default(false),
   },
   (t) => [
     index("refresh_tokens_family").on(t.familyId),
     index("refresh_tokens_session").on(t.sessionId),
     index("refresh_tokens_expires").on(t.expiresAt),
   ],
+);
+
+/** The scopes a person approved for a client (Keycloak's user consents), one row per scope. */
+export const consents = sqliteTable(
+  "consents",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    grantedAt: integer("granted_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.clientId, t.scope] })],
 );
 
 export const signingKeys = sqliteTable(

@@ -72,10 +72,15 @@ export async function reauthenticateSession(
   return { ...session, authTime: now, amr, lastSeenAt: now };
 }
 
-/** Ends a session and every refresh token issued in it, in one batch. */
+/**
+ * Ends a session and every refresh token issued in it, in one batch. Offline tokens stay:
+ * they are meant to outlive the session (revocation or the account page ends them).
+ */
 export async function endSession(db: Database, sessionId: string): Promise<void> {
   await db.batch([
-    db.delete(refreshTokens).where(eq(refreshTokens.sessionId, sessionId)),
+    db
+      .delete(refreshTokens)
+      .where(and(eq(refreshTokens.sessionId, sessionId), eq(refreshTokens.offline, false))),
     db.delete(sessions).where(eq(sessions.id, sessionId)),
   ]);
 }

@@ -35,6 +35,7 @@ export interface NewUser {
   emailVerified?: boolean;
   firstName?: string;
   lastName?: string;
+  attributes?: Record<string, string[]>;
   enabled?: boolean;
   password?: string;
 }
@@ -65,6 +66,7 @@ export async function createUser(db: Database, realmId: string, input: NewUser):
     emailVerified: input.emailVerified ?? false,
     firstName: input.firstName ?? null,
     lastName: input.lastName ?? null,
+    attributes: input.attributes ?? null,
     enabled: input.enabled ?? true,
     serviceAccountClientId: null,
     createdAt: now,
@@ -123,6 +125,7 @@ export function serviceAccountUser(
     emailVerified: false,
     firstName: null,
     lastName: null,
+    attributes: null,
     enabled: true,
     serviceAccountClientId: client.id,
     createdAt: now,

@@ -14,6 +14,8 @@ export type OAuthErrorCode =
   | "temporarily_unavailable"
   | "login_required"
   | "interaction_required"
+  | "consent_required"
+  | "account_selection_required"
   | "invalid_token"
   | "request_not_supported"
   | "request_uri_not_supported"

@@ -1,8 +1,8 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Env } from "../config";
 import { type Database, database } from "../db/client";
-import { realms, signingKeys } from "../db/schema";
+import { clients, realms, signingKeys } from "../db/schema";
 import { logEvent } from "../http/log";
 import { nowSeconds } from "../time";
 import { SIGNING_ALGS, type SigningAlg } from "./generate";
@@ -39,6 +39,8 @@ export interface RealmRotation {
 interface RealmLifetimes {
   ssoSessionMaxLifespan: number;
   accessTokenLifespan: number;
+  offlineSessionIdleTimeout: number;
+  longestClientAccessTokenLifespan: number | null;
 }
 
 /**
@@ -58,6 +60,10 @@ export async function rotateKeys(
       key: signingKeys,
       ssoSessionMaxLifespan: realms.ssoSessionMaxLifespan,
       accessTokenLifespan: realms.accessTokenLifespan,
+      offlineSessionIdleTimeout: realms.offlineSessionIdleTimeout,
+      longestClientAccessTokenLifespan: sql<number | null>`(
+        select max(${clients.accessTokenLifespan}) from ${clients}
+        where ${clients.realmId} = ${realms.id})`,
     })
     .from(signingKeys)
     .innerJoin(realms, eq(realms.id, signingKeys.realmId));
@@ -122,12 +128,17 @@ async function rotateRealm(
   const result: RealmRotation = { realmId, created: [], promoted: [], retired: [], deleted: [] };
   const statements: BatchItem<"sqlite">[] = [];
 
-  // Tokens signed by a retired key live at most this long: refresh tokens end with the SSO
-  // session. Stale isolates may still sign with it for up to the publication delay.
-  // TODO(offline-tokens): offline refresh tokens outlive the session; add their lifespan here.
+  // Tokens signed by a retired key live at most this long: online refresh tokens end with the
+  // SSO session, offline ones expire when unused for the offline idle timeout (every use
+  // re-signs them with the active key), and access tokens may have a client's own lifespan.
+  // Stale isolates may still sign with it for up to the publication delay.
   const grace =
-    Math.max(lifetimes.ssoSessionMaxLifespan, lifetimes.accessTokenLifespan) +
-    PUBLICATION_DELAY_SECONDS;
+    Math.max(
+      lifetimes.ssoSessionMaxLifespan,
+      lifetimes.accessTokenLifespan,
+      lifetimes.offlineSessionIdleTimeout,
+      lifetimes.longestClientAccessTokenLifespan ?? 0,
+    ) + PUBLICATION_DELAY_SECONDS;
   for (const key of keys) {
     if (key.status !== "retired" || now - (key.retiredAt ?? key.createdAt) < grace) continue;
     statements.push(db.delete(signingKeys).where(eq(signingKeys.kid, key.kid)));

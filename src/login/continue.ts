@@ -3,7 +3,7 @@ import type { AppEnv } from "../config";
 import { endSession, reauthenticateSession, type Session, startSession } from "../db/sessions";
 import type { User } from "../db/users";
 import type { Params } from "../http/params";
-import { issueCode } from "../oidc/authorize/issue-code";
+import { completeAuthorization } from "../oidc/authorize/complete";
 import {
   type AuthorizationRequest,
   parseAuthorizationRequest,
@@ -51,8 +51,8 @@ export async function establishSession(
 }
 
 /**
- * Sends the person on: to the client with a code, back to the device page that sent them, or
- * to the account console.
+ * Sends the person on: to consent or the client with a code, back to the device page that sent
+ * them, or to the account console.
  */
 export function continueAfterSignIn(
   c: Context<AppEnv>,
@@ -64,7 +64,7 @@ export function continueAfterSignIn(
   const device = pending === undefined ? deviceReturnUrl(c.var.realm, params) : undefined;
   if (device !== undefined) return c.redirect(device, 303);
   if (pending === undefined) return c.redirect(`/realms/${c.var.realm.name}/account`, 303);
-  return issueCode(c, pending, session, now);
+  return completeAuthorization(c, pending, session, now);
 }
 
 /** Answers a pending request that turned out invalid by redirecting the error to the client. */

@@ -5,6 +5,7 @@ import type { Session } from "../db/sessions";
 import type { User } from "../db/users";
 import type { RealmKeys } from "../keys/realm-keys";
 import { signJwt } from "../keys/sign";
+import { accessTokenLifespan } from "./token/lifetimes";
 import { halfHash, idTokenAlg } from "./token/signing-algs";
 import { userClaims } from "./user-claims";
 
@@ -14,7 +15,8 @@ export interface IdTokenContent {
   issuer: string;
   client: Client;
   user: User;
-  session: Session;
+  /** The session's id and how the person authenticated in it. */
+  session: Pick<Session, "id" | "amr">;
   scope: string;
   authTime: number;
   nonce?: string;
@@ -47,7 +49,8 @@ export async function signIdToken(keys: RealmKeys, content: IdTokenContent): Pro
       azp: client.clientId,
       sid: session.id,
       aud: client.clientId,
-      exp: now + realm.accessTokenLifespan,
+      // As long as the access token it comes with, as Keycloak does.
+      exp: now + accessTokenLifespan(realm, client),
       auth_time: content.authTime,
       typ: "ID",
       amr: session.amr,

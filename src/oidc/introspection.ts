@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { JWTPayload } from "jose";
 import type { AppEnv } from "../config";
 import { findClient } from "../db/clients";
-import { findRefreshToken } from "../db/refresh-tokens";
+import { findRefreshToken, offlineSessionLives } from "../db/refresh-tokens";
 import { findSessionById } from "../db/sessions";
 import { findUserById } from "../db/users";
 import { OAuthError } from "../http/errors";
@@ -30,8 +30,11 @@ async function liveHolder(c: Context<AppEnv>, claims: JWTPayload, now: number) {
   ]);
 
   if (!user?.enabled || !client?.enabled) return undefined;
-  if (!sessionless && session?.userId !== user.id) return undefined;
-  return { user, client };
+  if (sessionless) return { user, client };
+  if (session) return session.userId === user.id ? { user, client } : undefined;
+  // The browser session ended: tokens of an offline session it left behind stay active.
+  const offline = await offlineSessionLives(db, String(claims.sid), user.id, now);
+  return offline ? { user, client } : undefined;
 }
 
 /** An access token is active while it is unexpired and its session, if any, lives. */

@@ -1,21 +1,30 @@
 import { OAuthError } from "../http/errors";
 
 /**
- * Scope values this realm understands. Keycloak's default client scopes are accepted so that
- * Keycloak-configured apps keep working; `roles`, `web-origins`, `acr` and `basic` add no
- * claims of their own yet.
+ * Keycloak's built-in client scopes that this realm understands. `web-origins`, `acr` and
+ * `basic` add no claims of their own yet; `microprofile-jwt` is not supported.
  */
 export const supportedScopes = [
   "openid",
   "profile",
   "email",
+  "address",
+  "phone",
+  "offline_access",
   "roles",
   "web-origins",
   "acr",
   "basic",
 ] as const;
 
+export type ClientScopeName = (typeof supportedScopes)[number];
+
 const known = new Set<string>(supportedScopes);
+
+/** Whether a scope value is one of the built-in client scopes. */
+export function isSupportedScope(value: string): value is ClientScopeName {
+  return known.has(value);
+}
 
 /** Splits a scope parameter, refusing values this server does not know (RFC 6749 §3.3). */
 export function parseScope(scope: string | undefined): string[] {
@@ -32,15 +41,37 @@ export function hasScope(scope: string, value: string): boolean {
 }
 
 /**
- * Keycloak's default client scopes, granted whether or not the client asked for them, so
- * Keycloak-configured apps see the same claims.
+ * Scopes that Keycloak names in the token's `scope` when they are default scopes
+ * ("include in token scope"); the others (`roles`, `web-origins`, `acr`, `basic`) are applied
+ * without being listed, unless the client asked for them by name.
  */
-const defaultScopes = ["profile", "email"];
+const listedInTokenScope = new Set(["profile", "email", "address", "phone", "offline_access"]);
 
-/** The scope granted for a request: what was asked plus the default scopes. */
-export function grantedScope(requested: string[]): string {
-  const granted = new Set(requested);
-  for (const scope of defaultScopes) granted.add(scope);
+/** Keycloak's default and optional client scopes of a client. */
+export interface ClientScopes {
+  defaultClientScopes: string[];
+  optionalClientScopes: string[];
+}
+
+/**
+ * The scope granted for a request: `openid` if asked, every default client scope, and the
+ * optional ones asked for. A known scope the client may not have is dropped, as Keycloak does.
+ */
+export function grantedScope(requested: string[], client: ClientScopes): string {
+  const allowed = new Set([
+    "openid",
+    ...client.defaultClientScopes,
+    ...client.optionalClientScopes,
+  ]);
+  const granted = new Set(requested.filter((value) => allowed.has(value)));
+  for (const scope of client.defaultClientScopes) {
+    if (listedInTokenScope.has(scope)) granted.add(scope);
+  }
   const ordered = [...granted].sort((a, b) => (a === "openid" ? -1 : b === "openid" ? 1 : 0));
   return ordered.join(" ");
+}
+
+/** Whether the roles scope applies: granted by name, or one of the client's default scopes. */
+export function rolesApply(scope: string, client: ClientScopes): boolean {
+  return hasScope(scope, "roles") || client.defaultClientScopes.includes("roles");
 }

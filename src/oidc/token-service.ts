@@ -34,7 +34,9 @@ export async function readPresentedToken(
   const claims = await verifyJwt(keys, token, { issuer: c.var.issuer }).catch(() => undefined);
   if (!claims) return undefined;
 
-  if (claims.typ === "Refresh") return { kind: "refresh_token", claims };
+  if (claims.typ === "Refresh" || claims.typ === "Offline") {
+    return { kind: "refresh_token", claims };
+  }
   // RFC 9068 §2.1: an access token says so in its header too.
   if (claims.typ === "Bearer" && decodeProtectedHeader(token).typ === "at+jwt") {
     return { kind: "access_token", claims };

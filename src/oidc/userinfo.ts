@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
+import { offlineSessionLives } from "../db/refresh-tokens";
 import { findSessionById } from "../db/sessions";
 import { findUserById } from "../db/users";
 import { OAuthError } from "../http/errors";
@@ -43,7 +44,10 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
       findSessionById(db, realm, sessionId, now),
       findUserById(db, realm.id, String(claims.sub)),
     ]);
-    if (!session || !user?.enabled || session.userId !== user.id) {
+    const live = session
+      ? session.userId === user?.id
+      : await offlineSessionLives(db, sessionId, user?.id ?? "", now);
+    if (!live || !user?.enabled) {
       throw new OAuthError("invalid_token", "The session behind this token has ended.");
     }
 

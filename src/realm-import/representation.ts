@@ -59,6 +59,16 @@ const pkceMethod = z.string().superRefine((value, ctx) => {
 
 /** Keycloak keeps client switches as the strings "true" and "false" in `attributes`. */
 const flagAttribute = z.enum(["true", "false"]);
+/**
+ * A lifetime in a client attribute: Keycloak keeps attributes as strings of seconds; empty
+ * inherits the realm's.
+ */
+const lifespanAttribute = z
+  .union([z.string().regex(/^\d{0,9}$/, "must be a number of seconds"), seconds])
+  .transform((value) => (value === "" || Number(value) === 0 ? null : Number(value)));
+
+/** Client scope names; those Latchkey does not have (e.g. microprofile-jwt) are ignored. */
+const clientScopeNames = z.array(z.string().max(255)).max(100);
 
 const client = z
   .object({
@@ -71,6 +81,9 @@ const client = z
     secret: z.string().min(1).nullish(),
     serviceAccountsEnabled: z.boolean().nullish(),
     implicitFlowEnabled: z.boolean().nullish(),
+    consentRequired: z.boolean().nullish(),
+    defaultClientScopes: clientScopeNames.nullish(),
+    optionalClientScopes: clientScopeNames.nullish(),
     redirectUris: z.array(problem(redirectUriProblem)).nullish(),
     webOrigins: z.array(problem(webOriginProblem)).nullish(),
     attributes: z
@@ -81,6 +94,9 @@ const client = z
         "id.token.signed.response.alg": signingAlg.nullish(),
         "oauth2.device.authorization.grant.enabled": flagAttribute.nullish(),
         "standard.token.exchange.enabled": flagAttribute.nullish(),
+        "access.token.lifespan": lifespanAttribute.nullish(),
+        "client.session.idle.timeout": lifespanAttribute.nullish(),
+        "client.session.max.lifespan": lifespanAttribute.nullish(),
       })
       .nullish(),
   })
@@ -136,6 +152,7 @@ const user = z
     emailVerified: z.boolean().nullish(),
     firstName: text.nullish(),
     lastName: text.nullish(),
+    attributes: z.record(z.string().max(255), z.array(z.string().max(1024)).max(20)).nullish(),
     enabled: z.boolean().nullish(),
     credentials: z.array(credential).nullish(),
     /** Set on the service accounts in a Keycloak export: the clientId they belong to. */
@@ -189,6 +206,7 @@ const realmFields = z.object({
   accessTokenLifespan: seconds.nullish(),
   ssoSessionIdleTimeout: seconds.nullish(),
   ssoSessionMaxLifespan: seconds.nullish(),
+  offlineSessionIdleTimeout: seconds.nullish(),
   bruteForceProtected: z.boolean().nullish(),
   failureFactor: z.int().min(1).max(1000).nullish(),
   waitIncrementSeconds: seconds.nullish(),

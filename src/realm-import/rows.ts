@@ -2,6 +2,7 @@ import { sha256 } from "../crypto/digest";
 import { randomId } from "../crypto/random";
 import type { clients, realms } from "../db/schema";
 import { type NewUser, serviceAccountUser } from "../db/users";
+import { isSupportedScope } from "../oidc/scopes";
 import type {
   ClientRepresentation,
   RealmRepresentation,
@@ -23,6 +24,7 @@ export function realmRow(rep: RealmRepresentation, now: number): RealmRow {
     accessTokenLifespan: rep.accessTokenLifespan ?? undefined,
     ssoSessionIdleTimeout: rep.ssoSessionIdleTimeout ?? undefined,
     ssoSessionMaxLifespan: rep.ssoSessionMaxLifespan ?? undefined,
+    offlineSessionIdleTimeout: rep.offlineSessionIdleTimeout ?? undefined,
     bruteForceProtected: rep.bruteForceProtected ?? undefined,
     failureFactor: rep.failureFactor ?? undefined,
     waitIncrementSeconds: rep.waitIncrementSeconds ?? undefined,
@@ -65,6 +67,13 @@ export async function clientRow(
     idTokenAlg: rep.attributes?.["id.token.signed.response.alg"] || null,
     deviceGrantEnabled: rep.attributes?.["oauth2.device.authorization.grant.enabled"] === "true",
     tokenExchangeEnabled: rep.attributes?.["standard.token.exchange.enabled"] === "true",
+    consentRequired: rep.consentRequired ?? false,
+    // Absent lists keep Keycloak's defaults (the schema's); unknown scope names are ignored.
+    defaultClientScopes: knownScopes(rep.defaultClientScopes),
+    optionalClientScopes: knownScopes(rep.optionalClientScopes),
+    accessTokenLifespan: rep.attributes?.["access.token.lifespan"] ?? null,
+    clientSessionIdleTimeout: rep.attributes?.["client.session.idle.timeout"] ?? null,
+    clientSessionMaxLifespan: rep.attributes?.["client.session.max.lifespan"] ?? null,
     createdAt: now,
   };
 }
@@ -85,9 +94,14 @@ export function newUser(rep: UserRepresentation): NewUser {
     emailVerified: rep.emailVerified ?? false,
     firstName: rep.firstName ?? undefined,
     lastName: rep.lastName ?? undefined,
+    attributes: rep.attributes ?? undefined,
     enabled: rep.enabled ?? true,
     password: password?.value ?? undefined,
   };
+}
+
+function knownScopes(names: readonly string[] | null | undefined): string[] | undefined {
+  return names?.filter(isSupportedScope);
 }
 
 function expandPlus(entries: readonly string[], plus: readonly string[]): string[] {

@@ -1,7 +1,13 @@
 import type { Session } from "../../db/sessions";
 import type { AuthorizationRequest } from "./request";
 
-export type Decision = "issue_code" | "login_required" | "show_login" | "show_registration";
+export type Decision =
+  | "issue_code"
+  | "login_required"
+  | "account_selection_required"
+  | "show_login"
+  | "show_registration"
+  | "show_select_account";
 
 /**
  * What the authorization endpoint does with a valid request: reuse the SSO session, ask the
@@ -25,9 +31,13 @@ export function decide(
     (request.maxAge === 0 || now - session.authTime > request.maxAge);
 
   if (request.prompt.includes("none")) {
+    // OpenID Connect Core §3.1.2.6: someone is signed in, but not the hinted person; choosing
+    // another account needs a page.
+    if (session === undefined && current !== undefined) return "account_selection_required";
     return session === undefined || tooOld ? "login_required" : "issue_code";
   }
   if (request.prompt.includes("create")) return "show_registration";
   if (session === undefined || tooOld || request.prompt.includes("login")) return "show_login";
+  if (request.prompt.includes("select_account")) return "show_select_account";
   return "issue_code";
 }

@@ -3,11 +3,12 @@ import type { AppEnv } from "../../config";
 import { OAuthError, PageError } from "../../http/errors";
 import { requestParams } from "../../http/params";
 import { showLoginPage, showRegistrationPage } from "../../login/pages";
+import { showSelectAccountPage } from "../../login/select-account";
 import { currentSession } from "../../login/sso-cookie";
 import { nowSeconds } from "../../time";
 import { verifyIdTokenHint } from "../id-token-hint";
+import { completeAuthorization } from "./complete";
 import { decide } from "./decide";
-import { issueCode } from "./issue-code";
 import { parseAuthorizationRequest, RedirectableError } from "./request";
 import { respondWithError } from "./respond";
 
@@ -45,13 +46,21 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
 
   switch (decide(request, session, now, hintedSubject)) {
     case "issue_code":
-      return issueCode(c, request, session as NonNullable<typeof session>, now);
+      return completeAuthorization(c, request, session as NonNullable<typeof session>, now);
     case "login_required":
       return respondWithError(
         c,
         request,
         new OAuthError("login_required", "The person must sign in."),
       );
+    case "account_selection_required":
+      return respondWithError(
+        c,
+        request,
+        new OAuthError("account_selection_required", "The person must choose an account."),
+      );
+    case "show_select_account":
+      return showSelectAccountPage(c, request, session as NonNullable<typeof session>);
     case "show_registration":
       return showRegistrationPage(c, request.params);
     case "show_login":

@@ -217,7 +217,7 @@ export async function parseAuthorizationRequest(
       redirectUri,
       responseType,
       responseMode,
-      scope: grantedScope(parseScope(p.scope)),
+      scope: grantedScope(parseScope(p.scope), client),
       state: p.state,
       nonce: p.nonce,
       // PKCE protects a code; a response with only an ID token has none to protect.

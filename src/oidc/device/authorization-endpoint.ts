@@ -49,7 +49,7 @@ export async function deviceAuthorizationEndpoint(c: Context<AppEnv>): Promise<R
     const { scope } = validateParams(deviceAuthorizationParams, params);
 
     requireDeviceGrant(client);
-    const granted = grantedScope(parseScope(scope));
+    const granted = grantedScope(parseScope(scope), client);
 
     const deviceCode = randomToken();
     const { userCode, normalized } = generateUserCode();

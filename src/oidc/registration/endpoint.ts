@@ -96,6 +96,9 @@ export async function registerClient(c: Context<AppEnv>): Promise<Response> {
     publicClient,
     secretHash: clientSecret ? await sha256(clientSecret) : null,
     pkceRequired: false,
+    // Nobody vouched for a client registered without an initial access token: like Keycloak's
+    // anonymous registration policy, it must ask each person for consent.
+    consentRequired: initialToken === undefined,
     registrationTokenHash: await sha256(registrationAccessToken),
     createdAt: now,
     ...settings(metadata),

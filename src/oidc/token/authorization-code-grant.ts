@@ -15,6 +15,7 @@ import { logEvent } from "../../http/log";
 import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
+import { hasScope } from "../scopes";
 import { mintTokens } from "./mint";
 import { checkCodeVerifier } from "./pkce";
 
@@ -74,6 +75,7 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
       scope: code.scope,
       authTime: code.authTime,
       familyId: code.familyId,
+      offline: hasScope(code.scope, "offline_access"),
       nonce: code.nonce ?? undefined,
     },
     now,

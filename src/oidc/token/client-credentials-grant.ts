@@ -44,7 +44,7 @@ export async function clientCredentialsGrant(c: Context<AppEnv>, client: Client,
 
   requireConfidential(client);
   requireServiceAccounts(client);
-  const granted = grantedScope(parseScope(scope));
+  const granted = grantedScope(parseScope(scope), client);
 
   const serviceAccount = await findServiceAccount(db, realm.id, client.id);
   if (!serviceAccount?.enabled) {

@@ -19,6 +19,7 @@ import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
 import { requireDeviceGrant } from "../device/authorization-endpoint";
+import { hasScope } from "../scopes";
 import { mintTokens } from "./mint";
 
 /** RFC 8628 §3.4 parameters. */
@@ -89,6 +90,7 @@ export async function deviceCodeGrant(c: Context<AppEnv>, client: Client, params
       scope: code.scope,
       authTime: code.authTime ?? session.authTime,
       familyId: code.familyId,
+      offline: hasScope(code.scope, "offline_access"),
     },
     now,
   );

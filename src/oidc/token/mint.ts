@@ -5,14 +5,14 @@ import type { Database } from "../../db/client";
 import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import { refreshTokenInsert } from "../../db/refresh-tokens";
-import type { Session } from "../../db/sessions";
 import type { User } from "../../db/users";
 import type { SigningAlg } from "../../keys/generate";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signJwt } from "../../keys/sign";
 import { signIdToken } from "../id-token";
-import { hasScope } from "../scopes";
+import { hasScope, rolesApply } from "../scopes";
 import { userClaims } from "../user-claims";
+import { accessTokenLifespan, refreshTokenExpiry, type SessionBounds } from "./lifetimes";
 import { accessTokenAlg } from "./signing-algs";
 
 /** What a grant hands over to be turned into tokens. */
@@ -21,10 +21,13 @@ export interface TokenGrant {
   issuer: string;
   client: Client;
   user: User;
-  session: Session;
+  /** The SSO session; for an offline token whose session has ended, what it left behind. */
+  session: SessionBounds;
   scope: string;
   authTime: number;
   familyId: string;
+  /** Whether the refresh token is an offline token (scope offline_access). */
+  offline: boolean;
   nonce?: string;
 }
 
@@ -71,7 +74,8 @@ export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): P
       azp: client.clientId,
       typ: "Bearer",
       scope,
-      realm_access: { roles: [] },
+      // Roles are not modelled yet: the roles scope releases an empty realm_access.
+      ...(rolesApply(scope, client) ? { realm_access: { roles: [] } } : {}),
       ...userClaims(user, scope),
     },
     { typ: "at+jwt", alg },
@@ -96,10 +100,10 @@ function grantClaims(grant: TokenGrant, now: number) {
  * the caller to batch with its own writes.
  */
 export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGrant, now: number) {
-  const { realm, client, user, session, scope } = grant;
-  const accessExp = now + realm.accessTokenLifespan;
-  // A refresh token lives until the session would go idle, and never past the session's end.
-  const refreshExp = Math.min(now + realm.ssoSessionIdleTimeout, session.expiresAt);
+  const { realm, client, user, session, scope, offline } = grant;
+  const accessLifespan = accessTokenLifespan(realm, client);
+  const accessExp = now + accessLifespan;
+  const refreshExp = refreshTokenExpiry(realm, client, session, offline, now);
 
   const accessToken = await signAccessToken(keys, {
     ...grantClaims(grant, now),
@@ -113,7 +117,14 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
 
   const refreshToken = await signJwt(
     keys,
-    { ...grantClaims(grant, now), aud: grant.issuer, exp: refreshExp, typ: "Refresh", scope },
+    {
+      ...grantClaims(grant, now),
+      aud: grant.issuer,
+      exp: refreshExp,
+      // Keycloak's refresh token types: an offline token outlives the SSO session.
+      typ: offline ? "Offline" : "Refresh",
+      scope,
+    },
     { typ: "JWT" },
   );
 
@@ -132,12 +143,13 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     authTime: grant.authTime,
     issuedAt: now,
     expiresAt: refreshExp,
+    offline,
   });
 
   const response: TokenResponse = {
     access_token: accessToken,
     token_type: "Bearer",
-    expires_in: realm.accessTokenLifespan,
+    expires_in: accessLifespan,
     refresh_token: refreshToken,
     refresh_expires_in: refreshExp - now,
     ...(idToken === undefined ? {} : { id_token: idToken }),

@@ -32,7 +32,7 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
   const claims = await verifyJwt(keys, token, { issuer: c.var.issuer }).catch(() => {
     throw new OAuthError("invalid_grant", "The refresh token is invalid or expired.");
   });
-  if (claims.typ !== "Refresh") {
+  if (claims.typ !== "Refresh" && claims.typ !== "Offline") {
     throw new OAuthError("invalid_grant", "The refresh token is invalid or expired.");
   }
   // Checked on the signed claims before rotating, so a refused request leaves the token usable.
@@ -62,9 +62,11 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
     findSessionById(db, realm, record.sessionId, now),
     findUserById(db, realm.id, record.userId),
   ]);
-  if (!session || !user?.enabled) {
+  // An offline token outlives its SSO session (Keycloak's offline session); others end with it.
+  if ((!session && !record.offline) || !user?.enabled) {
     throw new OAuthError("invalid_grant", "The session has ended.");
   }
+  const bounds = session ?? { id: record.sessionId, amr: [], expiresAt: 0, createdAt: 0 };
 
   const { response, refreshRecord } = await mintTokens(
     db,
@@ -74,19 +76,20 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
       issuer: c.var.issuer,
       client,
       user,
-      session,
+      session: bounds,
       scope: grantedScope,
       authTime: record.authTime,
       familyId: record.familyId,
+      offline: record.offline,
     },
     now,
   );
   // A reuse of the same token may revoke the family while this rotation mints. It deletes
   // the used token's record too: seeing that, revoke again, so the new token dies with it.
-  const [, , usedRow] = await db.batch([
+  const [, usedRow] = await db.batch([
     refreshRecord,
-    touchSession(db, session.id, now),
     refreshTokenRow(db, record.tokenHash),
+    ...(session ? [touchSession(db, session.id, now)] : []),
   ]);
   if (usedRow.length === 0) await revokeFamily(db, record.familyId);
   logEvent("token.issued", {

@@ -2,6 +2,7 @@ import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import type { User } from "../../db/users";
 import type { RealmKeys } from "../../keys/realm-keys";
+import { accessTokenLifespan } from "./lifetimes";
 import { signAccessToken } from "./mint";
 import { accessTokenAlg } from "./signing-algs";
 
@@ -42,7 +43,7 @@ export async function mintServiceAccountToken(
     iss: grant.issuer,
     sub: user.id,
     iat: now,
-    exp: now + realm.accessTokenLifespan,
+    exp: now + accessTokenLifespan(realm, client),
     client,
     user,
     scope,
@@ -52,7 +53,7 @@ export async function mintServiceAccountToken(
   return {
     access_token: accessToken,
     token_type: "Bearer",
-    expires_in: realm.accessTokenLifespan,
+    expires_in: accessTokenLifespan(realm, client),
     refresh_expires_in: 0,
     scope,
     "not-before-policy": 0,

@@ -11,6 +11,7 @@ import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
 import { readPresentedToken } from "../token-service";
+import { accessTokenLifespan } from "./lifetimes";
 import { signAccessToken } from "./mint";
 import { narrowScope } from "./narrow-scope";
 import { accessTokenAlg } from "./signing-algs";
@@ -119,11 +120,12 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
   const { session, user } = await liveSubject(c, claims, now);
 
   const keys = await realmKeys(c.env, realm.id);
+  const lifespan = accessTokenLifespan(realm, client);
   const accessToken = await signAccessToken(keys, {
     iss: c.var.issuer,
     sub: user.id,
     iat: now,
-    exp: now + realm.accessTokenLifespan,
+    exp: now + accessTokenLifespan(realm, client),
     sid: session.id,
     auth_time: session.authTime,
     client,
@@ -143,7 +145,7 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
     access_token: accessToken,
     issued_token_type: ACCESS_TOKEN_TYPE,
     token_type: "Bearer",
-    expires_in: realm.accessTokenLifespan,
+    expires_in: lifespan,
     scope,
     session_state: session.id,
     "not-before-policy": 0,

@@ -248,7 +248,7 @@ describe("ID token signing algs per client (OpenID Connect Registration §2)", (
 });
 
 describe("Dynamic: client registration (RFC 7591) with openid-client", () => {
-  it("registers a confidential client that then signs Grace in", async () => {
+  it("registers a client anonymously, which must then ask Grace for consent", async () => {
     const config = await client.dynamicClientRegistration(
       new URL(issuer),
       { redirect_uris: [callback()], client_name: "Registered by openid-client" },
@@ -257,7 +257,14 @@ describe("Dynamic: client registration (RFC 7591) with openid-client", () => {
     );
     expect(config.clientMetadata().client_secret).toEqual(expect.any(String));
 
-    const tokens = await codeFlow(config, page, { prompt: "none" });
+    const silent = await silentResponse(config, page);
+    expect(silent.searchParams.get("error")).toBe("consent_required");
+
+    const request = await authorizationRequest(config, callback());
+    await page.goto(request.url.href);
+    await page.click('button[name="decision"][value="approve"]');
+    const response = await appReceives(app, page, "/callback");
+    const tokens = await client.authorizationCodeGrant(config, response, request.checks);
     expect(decodeJwt(tokens.id_token ?? "").aud).toBe(config.clientMetadata().client_id);
   });
 

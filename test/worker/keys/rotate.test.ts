@@ -30,9 +30,15 @@ const DAY = 24 * 60 * 60;
 // Far from the real clock, so only the times passed in matter.
 const T0 = 1_900_000_000;
 
-async function createRealm(ssoSessionMaxLifespan = 36000): Promise<string> {
+async function createRealm(
+  ssoSessionMaxLifespan = 36000,
+  offlineSessionIdleTimeout = 30 * DAY,
+): Promise<string> {
   const id = crypto.randomUUID();
-  await db.insert(realms).values({ id, name: `realm-${id}`, ssoSessionMaxLifespan, createdAt: 0 });
+  const name = `realm-${id}`;
+  await db
+    .insert(realms)
+    .values({ id, name, ssoSessionMaxLifespan, offlineSessionIdleTimeout, createdAt: 0 });
   await loadSigningKeys(db, testEnv.KEY_ENCRYPTION_SECRET, id, T0);
   return id;
 }
@@ -96,7 +102,7 @@ describe("scheduled key rotation: next, then active, then retired, then gone", (
   });
 
   it("walks a key through its whole lifecycle without two active keys at any step", async () => {
-    const realmId = await createRealm();
+    const realmId = await createRealm(36000, 600);
     const [oldKid] = await kidsWith(realmId, "active");
     const oldToken = await signAt(await keysOf(realmId), T0);
     expect(decodeProtectedHeader(oldToken.token).kid).toBe(oldKid);
@@ -153,12 +159,26 @@ describe("scheduled key rotation: next, then active, then retired, then gone", (
   });
 
   it("keeps a retired key for the realm's own SSO max lifespan", async () => {
-    const realmId = await createRealm(3600);
+    const realmId = await createRealm(3600, 600);
     const rotatedAt = T0 + ROTATION_PERIOD_SECONDS;
     await rotateAt(rotatedAt, realmId);
     const promotedAt = rotatedAt + PUBLICATION_DELAY_SECONDS;
     await rotateAt(promotedAt, realmId);
     const grace = 3600 + PUBLICATION_DELAY_SECONDS;
+
+    expect((await rotateAt(promotedAt + grace - 1, realmId))?.deleted).toEqual([]);
+    expect((await rotateAt(promotedAt + grace, realmId))?.deleted).toHaveLength(
+      SIGNING_ALGS.length,
+    );
+  });
+
+  it("keeps a retired key as long as an offline token it signed can be used", async () => {
+    const realmId = await createRealm(3600, 7200);
+    const rotatedAt = T0 + ROTATION_PERIOD_SECONDS;
+    await rotateAt(rotatedAt, realmId);
+    const promotedAt = rotatedAt + PUBLICATION_DELAY_SECONDS;
+    await rotateAt(promotedAt, realmId);
+    const grace = 7200 + PUBLICATION_DELAY_SECONDS;
 
     expect((await rotateAt(promotedAt + grace - 1, realmId))?.deleted).toEqual([]);
     expect((await rotateAt(promotedAt + grace, realmId))?.deleted).toHaveLength(

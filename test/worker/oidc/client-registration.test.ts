@@ -1,8 +1,10 @@
 import { env, SELF } from "cloudflare:test";
+import { inArray } from "drizzle-orm";
 import { decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
 import { database } from "../../../src/db/client";
 import { createInitialAccessToken } from "../../../src/db/initial-access-tokens";
+import { clients } from "../../../src/db/schema";
 import { Browser } from "../support/browser";
 import { basicAuthorization } from "../support/clients";
 import { authorizeUrl, pkcePair, redirectParams, signIn, tokenRequest } from "../support/oidc";
@@ -165,6 +167,23 @@ describe("dynamic client registration (RFC 7591)", () => {
 
     const open = await seedRealm({ clientRegistrationAnonymous: true });
     expect((await register(open, serviceMetadata)).status).toBe(201);
+  });
+
+  it("makes clients registered without a token ask people for consent", async () => {
+    const open = await seedRealm({ clientRegistrationAnonymous: true });
+    const anonymous = (await (
+      await register(open, { redirect_uris: [APP_REDIRECT], token_endpoint_auth_method: "none" })
+    ).json()) as Information;
+    const vouched = await registered(open, {
+      redirect_uris: [APP_REDIRECT],
+      token_endpoint_auth_method: "none",
+    });
+
+    const rows = await db.query.clients.findMany({
+      where: inArray(clients.clientId, [anonymous.client_id, vouched.client_id]),
+    });
+    const consent = Object.fromEntries(rows.map((row) => [row.clientId, row.consentRequired]));
+    expect(consent).toEqual({ [anonymous.client_id]: true, [vouched.client_id]: false });
   });
 
   it("refuses a bad initial access token even where the realm is open", async () => {

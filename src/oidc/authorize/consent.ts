@@ -1,0 +1,69 @@
+import type { Context } from "hono";
+import { ConsentPage } from "../../../templates/consent-page";
+import type { AppEnv } from "../../config";
+import { approvedScopes } from "../../db/consents";
+import type { Session } from "../../db/sessions";
+import { issueCsrfToken } from "../../http/csrf";
+import type { Params } from "../../http/params";
+import { renderPage } from "../../http/render";
+import type { MessageKey } from "../../i18n";
+import type { AuthorizationRequest } from "./request";
+
+/**
+ * The scopes a person is asked about, with their description on the consent page. `openid`,
+ * `web-origins`, `acr` and `basic` are not shown, as in Keycloak ("display on consent screen").
+ */
+export const consentScopeMessages: Record<string, MessageKey> = {
+  profile: "consent.scope.profile",
+  email: "consent.scope.email",
+  address: "consent.scope.address",
+  phone: "consent.scope.phone",
+  offline_access: "consent.scope.offlineAccess",
+  roles: "consent.scope.roles",
+};
+
+/** The granted scopes of a request that need the person's approval. */
+export function consentScopes(scope: string): string[] {
+  return scope.split(" ").filter((value) => Object.hasOwn(consentScopeMessages, value));
+}
+
+/**
+ * The scopes the person still has to approve: none for first-party clients, all of them with
+ * prompt=consent (OpenID Connect Core §3.1.2.1), else those not approved before.
+ */
+export async function missingConsent(
+  c: Context<AppEnv>,
+  request: AuthorizationRequest,
+  session: Session,
+): Promise<string[]> {
+  if (!request.client.consentRequired) return [];
+  const scopes = consentScopes(request.scope);
+  if (request.prompt.includes("consent")) return scopes;
+
+  const approved = await approvedScopes(c.var.db, session.userId, request.client.id, scopes);
+  return scopes.filter((scope) => !approved.has(scope));
+}
+
+export function consentActionUrl(realmName: string, params: Params): string {
+  const query = new URLSearchParams(params).toString();
+  return `/realms/${realmName}/login-actions/consent?${query}`;
+}
+
+/** The consent page: what the application asks for, with approve and deny buttons. */
+export async function showConsentPage(
+  c: Context<AppEnv>,
+  request: AuthorizationRequest,
+  scopes: string[],
+) {
+  const { realm, t } = c.var;
+  const page = ConsentPage({
+    t,
+    locale: c.var.locale,
+    realmName: realm.displayName ?? realm.name,
+    clientName: request.client.name ?? request.client.clientId,
+    scopes: scopes.map((scope) => t(consentScopeMessages[scope] as MessageKey)),
+    action: consentActionUrl(realm.name, request.params),
+    csrfToken: await issueCsrfToken(c),
+  });
+  return renderPage(c, page);
+}
