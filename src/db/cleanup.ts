@@ -1,6 +1,12 @@
 import { lt } from "drizzle-orm";
 import type { Database } from "./client";
-import { authorizationCodes, refreshTokens, sessions } from "./schema";
+import {
+  authorizationCodes,
+  clientAssertionJtis,
+  pushedAuthorizationRequests,
+  refreshTokens,
+  sessions,
+} from "./schema";
 
 /** A consumed code is kept past its expiry only as long as replay detection needs it. */
 const CODE_GRACE_SECONDS = 600;
@@ -11,5 +17,7 @@ export async function deleteExpiredGrants(db: Database, now: number): Promise<vo
     db.delete(authorizationCodes).where(lt(authorizationCodes.expiresAt, now - CODE_GRACE_SECONDS)),
     db.delete(refreshTokens).where(lt(refreshTokens.expiresAt, now)),
     db.delete(sessions).where(lt(sessions.expiresAt, now)),
+    db.delete(clientAssertionJtis).where(lt(clientAssertionJtis.expiresAt, now)),
+    db.delete(pushedAuthorizationRequests).where(lt(pushedAuthorizationRequests.expiresAt, now)),
   ]);
 }

@@ -1,6 +1,17 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
+import { ASYMMETRIC_ALGS, SYMMETRIC_ALGS } from "./client-keys/algorithms";
 import { supportedScopes } from "./scopes";
+
+const confidentialAuthMethods = [
+  "client_secret_basic",
+  "client_secret_post",
+  "private_key_jwt",
+  "client_secret_jwt",
+];
+
+/** RFC 7523 client assertions: signed with a registered key or HMAC with the secret. */
+const assertionAlgs = [...ASYMMETRIC_ALGS, ...SYMMETRIC_ALGS];
 
 /** OpenID Provider Metadata (OpenID Connect Discovery §3, RFC 8414), at Keycloak's paths. */
 export function providerMetadata(issuer: string) {
@@ -21,14 +32,13 @@ export function providerMetadata(issuer: string) {
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["RS256"],
     userinfo_signing_alg_values_supported: ["none"],
-    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+    token_endpoint_auth_methods_supported: [...confidentialAuthMethods, "none"],
+    token_endpoint_auth_signing_alg_values_supported: assertionAlgs,
     // Public clients may revoke their own tokens (RFC 7009 §2.1), never introspect.
-    revocation_endpoint_auth_methods_supported: [
-      "client_secret_basic",
-      "client_secret_post",
-      "none",
-    ],
-    introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    revocation_endpoint_auth_methods_supported: [...confidentialAuthMethods, "none"],
+    revocation_endpoint_auth_signing_alg_values_supported: assertionAlgs,
+    introspection_endpoint_auth_methods_supported: confidentialAuthMethods,
+    introspection_endpoint_auth_signing_alg_values_supported: assertionAlgs,
     code_challenge_methods_supported: ["S256"],
     claims_supported: [
       "iss",

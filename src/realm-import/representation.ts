@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH } from "../crypto/password";
 import { serviceAccountUsername } from "../db/users";
+import {
+  clientAuthenticationAttributes,
+  clientAuthenticatorType,
+  registeredKeys,
+} from "./client-authentication";
 import { redirectUriProblem, webOriginProblem } from "./uris";
 
 /**
@@ -58,17 +63,20 @@ const client = z
     publicClient: z.boolean().nullish(),
     secret: z.string().min(1).nullish(),
     serviceAccountsEnabled: z.boolean().nullish(),
+    clientAuthenticatorType: clientAuthenticatorType.nullish(),
     redirectUris: z.array(problem(redirectUriProblem)).nullish(),
     webOrigins: z.array(problem(webOriginProblem)).nullish(),
     attributes: z
       .object({
         "post.logout.redirect.uris": postLogoutRedirectUris.nullish(),
         "pkce.code.challenge.method": pkceMethod.nullish(),
+        ...clientAuthenticationAttributes,
       })
       .nullish(),
   })
   .superRefine((value, ctx) => {
-    if (!value.publicClient && !value.secret) {
+    const authenticator = value.clientAuthenticatorType ?? "client-secret";
+    if (!value.publicClient && authenticator !== "client-jwt" && !value.secret) {
       const message = "a confidential client (publicClient false) needs a secret";
       ctx.addIssue({ code: "custom", path: ["secret"], message });
     }
@@ -76,6 +84,13 @@ const client = z
     if (value.publicClient && value.serviceAccountsEnabled) {
       const message = "a public client cannot have a service account; only confidential ones can";
       ctx.addIssue({ code: "custom", path: ["serviceAccountsEnabled"], message });
+    }
+    // private_key_jwt needs keys to check the assertion with (RFC 7523 §3, item 9).
+    const keys = registeredKeys(value.attributes);
+    if (!value.publicClient && authenticator === "client-jwt" && !keys.jwks && !keys.jwksUri) {
+      const message =
+        'client-jwt needs "use.jwks.string" with "jwks.string", or "use.jwks.url" with "jwks.url"';
+      ctx.addIssue({ code: "custom", path: ["attributes"], message });
     }
   });
 

@@ -1,7 +1,9 @@
 import { sha256 } from "../crypto/digest";
 import { randomId } from "../crypto/random";
+import { sealClientSecret } from "../db/client-secret";
 import type { clients, realms } from "../db/schema";
 import { type NewUser, serviceAccountUser } from "../db/users";
+import { registeredKeys } from "./client-authentication";
 import type {
   ClientRepresentation,
   RealmRepresentation,
@@ -33,19 +35,26 @@ export function realmRow(rep: RealmRepresentation, now: number): RealmRow {
   };
 }
 
-/** The client row for a representation: the secret only as its SHA-256, "+" entries expanded. */
+/**
+ * The client row for a representation: the secret only as its SHA-256 (and sealed, for
+ * client-secret-jwt, with `keyEncryptionSecret`), "+" entries expanded.
+ */
 export async function clientRow(
   rep: ClientRepresentation,
   realmId: string,
   now: number,
+  keyEncryptionSecret?: string,
 ): Promise<ClientRow> {
+  const id = randomId();
   const publicClient = rep.publicClient ?? false;
+  const authenticator = publicClient ? "client-secret" : (rep.clientAuthenticatorType ?? undefined);
+  const sealSecret = authenticator === "client-secret-jwt" && rep.secret;
   const redirectUris = rep.redirectUris ?? [];
   const postLogout = rep.attributes?.["post.logout.redirect.uris"] ?? [];
   const webOrigins = rep.webOrigins ?? [];
 
   return {
-    id: randomId(),
+    id,
     realmId,
     clientId: rep.clientId,
     name: rep.name ?? null,
@@ -58,6 +67,12 @@ export async function clientRow(
     webOrigins: expandPlus(webOrigins, originsOf(redirectUris)),
     pkceRequired: rep.attributes?.["pkce.code.challenge.method"] === "S256",
     serviceAccountsEnabled: rep.serviceAccountsEnabled ?? false,
+    clientAuthenticatorType: authenticator,
+    secretSealed: sealSecret ? await sealClientSecret(keyEncryptionSecret, id, sealSecret) : null,
+    ...registeredKeys(rep.attributes),
+    requestObjectSignatureAlg: rep.attributes?.["request.object.signature.alg"] ?? null,
+    requirePushedAuthorizationRequests:
+      rep.attributes?.["require.pushed.authorization.requests"] === "true",
     createdAt: now,
   };
 }
