@@ -14,6 +14,7 @@ import { certsEndpoint } from "./oidc/certs";
 import { discoveryEndpoint } from "./oidc/discovery";
 import { introspectionEndpoint } from "./oidc/introspection";
 import { logoutEndpoint } from "./oidc/logout";
+import { pushedAuthorizationRequestEndpoint } from "./oidc/par";
 import { revocationEndpoint } from "./oidc/revocation";
 import { tokenEndpoint } from "./oidc/token/endpoint";
 import { userinfoEndpoint } from "./oidc/userinfo";
@@ -80,6 +81,7 @@ app.get(`${oidc}/certs`, certsEndpoint);
 app.post(`${oidc}/token`, tokenEndpoint);
 app.post(`${oidc}/token/introspect`, introspectionEndpoint);
 app.post(`${oidc}/revoke`, revocationEndpoint);
+app.post(`${oidc}/ext/par/request`, pushedAuthorizationRequestEndpoint);
 app.on(["GET", "POST"], `${oidc}/userinfo`, userinfoEndpoint);
 
 app.on(["GET", "POST"], `${oidc}/auth`, authorizationEndpoint);

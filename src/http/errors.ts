@@ -16,7 +16,9 @@ export type OAuthErrorCode =
   | "interaction_required"
   | "invalid_token"
   | "request_not_supported"
-  | "request_uri_not_supported";
+  | "request_uri_not_supported"
+  | "invalid_request_uri"
+  | "invalid_request_object";
 
 const statusByCode: Partial<Record<OAuthErrorCode, number>> = {
   invalid_client: 401,

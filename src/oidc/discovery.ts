@@ -25,6 +25,7 @@ export function providerMetadata(issuer: string) {
     end_session_endpoint: `${endpoint}/logout`,
     revocation_endpoint: `${endpoint}/revoke`,
     introspection_endpoint: `${endpoint}/token/introspect`,
+    pushed_authorization_request_endpoint: `${endpoint}/ext/par/request`,
     scopes_supported: [...supportedScopes],
     response_types_supported: ["code"],
     response_modes_supported: ["query", "fragment", "form_post"],
@@ -62,6 +63,8 @@ export function providerMetadata(issuer: string) {
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
+    // PAR is offered to every client; some clients require it (their own metadata says so).
+    require_pushed_authorization_requests: false,
     prompt_values_supported: ["none", "login", "consent", "select_account", "create"],
     authorization_response_iss_parameter_supported: true,
     frontchannel_logout_supported: false,

@@ -49,7 +49,7 @@ export async function readPresentedToken(
 export function tokenServiceError(
   c: Context<AppEnv>,
   error: OAuthError,
-  endpoint: "token" | "revocation" | "introspection",
+  endpoint: "token" | "revocation" | "introspection" | "pushed_authorization_request",
 ): Response {
   logEvent("token.failed", { realm: c.var.realm.id, endpoint, error: error.code });
 

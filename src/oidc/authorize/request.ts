@@ -156,6 +156,16 @@ function checkNoRequestObject(params: Params): void {
   }
 }
 
+/** How the parameters reached us: as they are, pushed (RFC 9126), or in a request object. */
+export type RequestSource = "plain" | "pushed" | "request_object";
+
+/** RFC 9126 §5: a client registered to require PAR may not send its parameters directly. */
+function checkPushedIfRequired(client: Client, source: RequestSource): void {
+  if (client.requirePushedAuthorizationRequests && source !== "pushed") {
+    throw new OAuthError("invalid_request", "This client must use pushed authorization requests.");
+  }
+}
+
 /**
  * Validates an authorization request: first the client and its redirect_uri (errors shown as
  * a page), then everything else (errors sent to the redirect_uri).
@@ -164,6 +174,7 @@ export async function parseAuthorizationRequest(
   db: Database,
   realm: Realm,
   params: Params,
+  source: RequestSource = "plain",
 ): Promise<AuthorizationRequest> {
   const client = await checkClient(db, realm, params);
   const redirectUri = checkRedirectUri(client, params);
@@ -178,6 +189,7 @@ export async function parseAuthorizationRequest(
     checkResponseMode(p.response_mode);
     checkResponseType(p.response_type);
     checkNoRequestObject(params);
+    checkPushedIfRequired(client, source);
 
     return {
       client,

@@ -1,14 +1,8 @@
-import {
-  createExecutionContext,
-  createScheduledController,
-  env,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../../../src/db/client";
-import { clientAssertionJtis, clients } from "../../../src/db/schema";
-import worker from "../../../src/index";
+import { clients } from "../../../src/db/schema";
 import { ImportError } from "../../../src/realm-import/import-error";
 import { importRealm } from "../../../src/realm-import/import-realm";
 import { HMAC_SECRET, seedAssertionRealm } from "../support/assertions";
@@ -45,7 +39,7 @@ describe("client authentication settings from Keycloak's ClientRepresentation", 
     expect(JSON.stringify(row)).not.toContain(HMAC_SECRET);
   });
 
-  it("keeps no sealed secret for a client that authenticates with a secret over Basic", async () => {
+  it("keeps no sealed secret for a client using client secrets", async () => {
     const realm = await seedAssertionRealm();
 
     expect((await clientRow(realm.name, "backend"))?.secretSealed).toBeNull();
@@ -100,27 +94,5 @@ describe("client authentication settings from Keycloak's ClientRepresentation", 
     const file = withClient("x509", client);
 
     expect(await refusal(file, env.KEY_ENCRYPTION_SECRET)).toMatch(/"client-x509" is not/);
-  });
-});
-
-describe("scheduled clean-up of client assertion jtis", () => {
-  it("deletes jtis whose assertions have expired and keeps the others", async () => {
-    const realm = await seedAssertionRealm();
-    const signer = await clientRow(realm.name, "signer");
-    const now = Math.floor(Date.now() / 1000);
-    await db.insert(clientAssertionJtis).values([
-      { clientId: signer?.id ?? "", jti: "old", expiresAt: now - 10 },
-      { clientId: signer?.id ?? "", jti: "live", expiresAt: now + 60 },
-    ]);
-
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController(), env, ctx);
-    await waitOnExecutionContext(ctx);
-
-    const left = await db
-      .select({ jti: clientAssertionJtis.jti })
-      .from(clientAssertionJtis)
-      .where(eq(clientAssertionJtis.clientId, signer?.id ?? ""));
-    expect(left.map((row) => row.jti)).toEqual(["live"]);
   });
 });
