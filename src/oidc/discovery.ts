@@ -61,7 +61,8 @@ export function providerMetadata(issuer: string) {
       "family_name",
     ],
     claims_parameter_supported: false,
-    request_parameter_supported: false,
+    request_parameter_supported: true,
+    request_object_signing_alg_values_supported: [...ASYMMETRIC_ALGS, "none"],
     request_uri_parameter_supported: false,
     // PAR is offered to every client; some clients require it (their own metadata says so).
     require_pushed_authorization_requests: false,

@@ -6,6 +6,7 @@ import { OAuthError, PageError } from "../http/errors";
 import { formParams, type Params } from "../http/params";
 import { nowSeconds } from "../time";
 import { parseAuthorizationRequest, RedirectableError } from "./authorize/request";
+import { requestObjectParams } from "./authorize/request-object";
 import { authenticateClient } from "./token/client-auth";
 import { tokenServiceError } from "./token-service";
 
@@ -51,7 +52,10 @@ export async function pushedAuthorizationRequestEndpoint(c: Context<AppEnv>): Pr
   try {
     const params = await formParams(c);
     const client = await authenticateClient(c, params);
-    const pushed = authorizationParams(client, params);
+    const direct = authorizationParams(client, params);
+    // RFC 9126 §3: a request object may be pushed; its parameters are what gets stored.
+    const pushed =
+      direct.request === undefined ? direct : await requestObjectParams(c, client, direct);
 
     await validatePushed(c, pushed);
 

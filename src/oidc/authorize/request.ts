@@ -146,7 +146,10 @@ function checkMaxAge(maxAge: string | undefined): number | undefined {
   return Number(maxAge);
 }
 
-/** Request objects come with the full provider (issue: request objects); refused for now. */
+/**
+ * Request objects and pushed request_uris are resolved before this (resolve.ts); what is left
+ * is a request_uri to fetch from the client, which Latchkey does not do.
+ */
 function checkNoRequestObject(params: Params): void {
   if (params.request !== undefined) {
     throw new OAuthError("request_not_supported", "Request objects are not supported.");

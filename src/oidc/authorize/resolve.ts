@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../config";
-import { findClient } from "../../db/clients";
+import { type Client, findClient } from "../../db/clients";
 import { consumePushedRequest, REQUEST_URI_PREFIX } from "../../db/pushed-requests";
-import { PageError } from "../../http/errors";
+import { OAuthError, PageError } from "../../http/errors";
 import type { Params } from "../../http/params";
 import { nowSeconds } from "../../time";
 import { CARRIED_REQUEST_PARAM, carryResolvedRequest, openCarriedRequest } from "./carried-request";
@@ -11,6 +11,7 @@ import {
   parseAuthorizationRequest,
   type RequestSource,
 } from "./request";
+import { requestObjectParams } from "./request-object";
 
 interface Resolved {
   /** The authorization request's parameters, wherever they came from. */
@@ -18,29 +19,57 @@ interface Resolved {
   source: RequestSource;
 }
 
+/** The client a request_uri or request object is sent for, named by client_id outside it. */
+async function requestingClient(c: Context<AppEnv>, params: Params): Promise<Client> {
+  const { db, realm } = c.var;
+  const client = params.client_id ? await findClient(db, realm.id, params.client_id) : undefined;
+  if (!client?.enabled) throw new PageError("error.unknownClient");
+  return client;
+}
+
 /**
  * RFC 9126 §4: a request_uri from the PAR endpoint stands for the parameters pushed with it,
  * and only those. It is spent here, once, and only by the client that pushed it.
  */
 async function pushedParams(c: Context<AppEnv>, params: Params): Promise<Params> {
-  const { db, realm } = c.var;
-  const client = params.client_id ? await findClient(db, realm.id, params.client_id) : undefined;
-  if (!client?.enabled) throw new PageError("error.unknownClient");
+  const client = await requestingClient(c, params);
 
   const requestUri = params.request_uri ?? "";
-  const pushed = await consumePushedRequest(db, requestUri, client.id, nowSeconds());
+  const pushed = await consumePushedRequest(c.var.db, requestUri, client.id, nowSeconds());
   // Unknown, expired, used or another client's: invalid_request_uri, on our own page, since
   // the redirect_uri is inside the request we cannot read.
   if (!pushed) throw new PageError("error.invalidRequestUri");
   return pushed;
 }
 
+/**
+ * OpenID Connect Core §6.1: the parameters inside a request object, signed by the client.
+ * Its errors show on our own page: its redirect_uri is not trusted before it is verified.
+ */
+async function objectParams(c: Context<AppEnv>, params: Params): Promise<Params> {
+  const client = await requestingClient(c, params);
+
+  try {
+    return await requestObjectParams(c, client, params);
+  } catch (error) {
+    if (error instanceof OAuthError) throw new PageError("error.invalidRequestObject");
+    throw error;
+  }
+}
+
 /** Where the parameters of an authorization request are: pushed, carried, or in the URL. */
 async function resolveParams(c: Context<AppEnv>, params: Params): Promise<Resolved> {
   if (params[CARRIED_REQUEST_PARAM] !== undefined) return openCarriedRequest(c, params);
 
+  // RFC 9101 §5: a request object comes by value or by reference, not both.
+  if (params.request !== undefined && params.request_uri !== undefined) {
+    throw new PageError("error.invalidRequest");
+  }
   if (params.request_uri?.startsWith(REQUEST_URI_PREFIX)) {
     return { params: await pushedParams(c, params), source: "pushed" };
+  }
+  if (params.request !== undefined) {
+    return { params: await objectParams(c, params), source: "request_object" };
   }
   // Any other request_uri (one to fetch over https) is refused by parseAuthorizationRequest.
   return { params, source: "plain" };
