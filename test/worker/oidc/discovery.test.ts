@@ -59,7 +59,7 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
       response_modes_supported: ["query", "fragment", "form_post"],
       grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
       subject_types_supported: ["public"],
-      request_parameter_supported: false,
+      request_parameter_supported: true,
       request_uri_parameter_supported: false,
     });
     expect(config.id_token_signing_alg_values_supported).toContain("RS256");
