@@ -93,9 +93,11 @@ export async function readAuthorizationRequest(
   );
 
   if (resolved.source === "plain") return request;
+  // Only the sealed request goes on; anything added next to it would be ignored anyway.
+  const sealed = params[CARRIED_REQUEST_PARAM];
   const carried =
-    params[CARRIED_REQUEST_PARAM] !== undefined
-      ? params
+    sealed !== undefined
+      ? { client_id: params.client_id ?? "", [CARRIED_REQUEST_PARAM]: sealed }
       : await carryResolvedRequest(c, resolved.params, resolved.source);
   return { ...request, params: carried };
 }

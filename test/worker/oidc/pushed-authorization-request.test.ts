@@ -123,6 +123,17 @@ describe("pushed authorization requests (RFC 9126)", () => {
     await expectErrorPage(await new Browser().get(url.toString()), "error.invalidRequest");
   });
 
+  it("refuses a carried request presented for another client", async () => {
+    const realm = await seedAssertionRealm();
+    const params = { client_id: "backend", request_uri: await pushedRequestUri(realm.oidc) };
+    const page = await authorize(realm.oidc, params);
+    const action = /action="([^"]*)"/.exec(await page.text())?.[1]?.replace(/&amp;/g, "&") ?? "";
+    const url = new URL(action, realm.oidc);
+    url.searchParams.set("client_id", "spa");
+
+    await expectErrorPage(await new Browser().get(url.toString()), "error.invalidRequest");
+  });
+
   it("refuses request_uri inside a pushed request with invalid_request", async () => {
     const realm = await seedAssertionRealm();
     const response = await pushBackend(realm.oidc, { request_uri: "urn:example:x" });
