@@ -18,7 +18,7 @@ const signerJwks = { keys: [{ ...(await exportJWK(signerKeys.publicKey)), kid: "
  * jwks.url with `answer` and records how they were made. Latchkey's own code is not replaced.
  */
 function clientServer(answer: (url: string) => Response) {
-  const seen: { url: string; redirect: RequestRedirect | undefined }[] = [];
+  const seen: { url: string; redirect: RequestInit["redirect"] }[] = [];
   const real = globalThis.fetch;
   vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
     const url = input instanceof Request ? input.url : String(input);
