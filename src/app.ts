@@ -17,6 +17,7 @@ import { deviceAuthorizationEndpoint } from "./oidc/device/authorization-endpoin
 import { discoveryEndpoint } from "./oidc/discovery";
 import { introspectionEndpoint } from "./oidc/introspection";
 import { logoutEndpoint } from "./oidc/logout";
+import { pushedAuthorizationRequestEndpoint } from "./oidc/par";
 import { registrationRoutes } from "./oidc/registration/routes";
 import { revocationEndpoint } from "./oidc/revocation";
 import { tokenEndpoint } from "./oidc/token/endpoint";
@@ -86,6 +87,7 @@ app.post(`${oidc}/token`, tokenEndpoint);
 app.post(`${oidc}/token/introspect`, introspectionEndpoint);
 app.post(`${oidc}/revoke`, revocationEndpoint);
 app.post(`${oidc}/auth/device`, deviceAuthorizationEndpoint);
+app.post(`${oidc}/ext/par/request`, pushedAuthorizationRequestEndpoint);
 app.on(["GET", "POST"], `${oidc}/userinfo`, userinfoEndpoint);
 
 app.on(["GET", "POST"], `${oidc}/auth`, authorizationEndpoint);

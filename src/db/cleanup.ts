@@ -2,8 +2,10 @@ import { lt } from "drizzle-orm";
 import type { Database } from "./client";
 import {
   authorizationCodes,
+  clientAssertionJtis,
   deviceCodes,
   initialAccessTokens,
+  pushedAuthorizationRequests,
   refreshTokens,
   sessions,
 } from "./schema";
@@ -19,5 +21,7 @@ export async function deleteExpiredGrants(db: Database, now: number): Promise<vo
     db.delete(refreshTokens).where(lt(refreshTokens.expiresAt, now)),
     db.delete(sessions).where(lt(sessions.expiresAt, now)),
     db.delete(initialAccessTokens).where(lt(initialAccessTokens.expiresAt, now)),
+    db.delete(clientAssertionJtis).where(lt(clientAssertionJtis.expiresAt, now)),
+    db.delete(pushedAuthorizationRequests).where(lt(pushedAuthorizationRequests.expiresAt, now)),
   ]);
 }

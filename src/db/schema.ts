@@ -139,6 +139,27 @@ export const clients = sqliteTable(
     accessTokenLifespan: integer("access_token_lifespan"),
     clientSessionIdleTimeout: integer("client_session_idle_timeout"),
     clientSessionMaxLifespan: integer("client_session_max_lifespan"),
+    /**
+     * Keycloak's clientAuthenticatorType: `client-secret` (Basic or post), `client-jwt`
+     * (private_key_jwt) or `client-secret-jwt`; a client authenticates only the way it says.
+     */
+    clientAuthenticatorType: text("client_authenticator_type", {
+      enum: ["client-secret", "client-jwt", "client-secret-jwt"],
+    })
+      .notNull()
+      .default("client-secret"),
+    /** The secret sealed with AES-256-GCM, only for client-secret-jwt, which needs it for HMAC. */
+    secretSealed: text("secret_sealed"),
+    /** The client's registered public keys (Keycloak's `jwks.string`), a JSON Web Key Set. */
+    jwks: text("jwks", { mode: "json" }).$type<{ keys: JsonWebKey[] }>(),
+    /** Where the client publishes its public keys (Keycloak's `jwks.url`). */
+    jwksUri: text("jwks_uri"),
+    /** Keycloak's `request.object.signature.alg`: `none` or `any` allow unsigned objects. */
+    requestObjectSignatureAlg: text("request_object_signature_alg"),
+    /** Keycloak's `require.pushed.authorization.requests` (RFC 9126 §5). */
+    requirePushedAuthorizationRequests: flag("require_pushed_authorization_requests")
+      .notNull()
+      .default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],
@@ -294,4 +315,36 @@ export const signingKeys = sqliteTable(
     uniqueIndex("signing_keys_one_active").on(t.realmId, t.alg).where(sql`status = 'active'`),
     uniqueIndex("signing_keys_one_next").on(t.realmId, t.alg).where(sql`status = 'next'`),
   ],
+);
+
+/** `jti`s of client assertions already used, kept until the assertion expires (RFC 7523 §3). */
+export const clientAssertionJtis = sqliteTable(
+  "client_assertion_jtis",
+  {
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.id, { onDelete: "cascade" }),
+    jti: text("jti").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clientId, t.jti] }),
+    index("client_assertion_jtis_expires").on(t.expiresAt),
+  ],
+);
+
+/** Pushed authorization requests (RFC 9126), until their request_uri is used or expires. */
+export const pushedAuthorizationRequests = sqliteTable(
+  "pushed_authorization_requests",
+  {
+    /** SHA-256 of the request_uri, base64url. */
+    requestUriHash: text("request_uri_hash").primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.id, { onDelete: "cascade" }),
+    /** The authorization request's parameters, as validated when pushed. */
+    params: text("params", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("pushed_authorization_requests_expires").on(t.expiresAt)],
 );

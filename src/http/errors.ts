@@ -26,7 +26,9 @@ export type OAuthErrorCode =
   | "slow_down"
   | "expired_token"
   // RFC 8693 §2.2.2
-  | "invalid_target";
+  | "invalid_target"
+  | "invalid_request_uri"
+  | "invalid_request_object";
 
 const statusByCode: Partial<Record<OAuthErrorCode, number>> = {
   invalid_client: 401,

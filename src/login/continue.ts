@@ -4,11 +4,8 @@ import { endSession, reauthenticateSession, type Session, startSession } from ".
 import type { User } from "../db/users";
 import type { Params } from "../http/params";
 import { completeAuthorization } from "../oidc/authorize/complete";
-import {
-  type AuthorizationRequest,
-  parseAuthorizationRequest,
-  RedirectableError,
-} from "../oidc/authorize/request";
+import { type AuthorizationRequest, RedirectableError } from "../oidc/authorize/request";
+import { readAuthorizationRequest } from "../oidc/authorize/resolve";
 import { respondWithError } from "../oidc/authorize/respond";
 import { deviceReturnUrl } from "./device-page";
 import { currentSession, setSessionCookie } from "./sso-cookie";
@@ -23,7 +20,7 @@ export async function pendingRequest(
 ): Promise<AuthorizationRequest | RedirectableError | undefined> {
   if (params.client_id === undefined) return undefined;
   try {
-    return await parseAuthorizationRequest(c.var.db, c.var.realm, params);
+    return await readAuthorizationRequest(c, params);
   } catch (error) {
     if (error instanceof RedirectableError) return error;
     throw error;

@@ -1,7 +1,18 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
 import { SIGNING_ALGS } from "../keys/generate";
+import { ASYMMETRIC_ALGS, SYMMETRIC_ALGS } from "./client-keys/algorithms";
 import { supportedScopes } from "./scopes";
+
+const confidentialAuthMethods = [
+  "client_secret_basic",
+  "client_secret_post",
+  "private_key_jwt",
+  "client_secret_jwt",
+];
+
+/** RFC 7523 client assertions: signed with a registered key or HMAC with the secret. */
+const assertionAlgs = [...ASYMMETRIC_ALGS, ...SYMMETRIC_ALGS];
 
 /** OpenID Provider Metadata (OpenID Connect Discovery §3, RFC 8414), at Keycloak's paths. */
 export function providerMetadata(issuer: string) {
@@ -17,6 +28,7 @@ export function providerMetadata(issuer: string) {
     introspection_endpoint: `${endpoint}/token/introspect`,
     registration_endpoint: `${issuer}/clients-registrations/openid-connect`,
     device_authorization_endpoint: `${endpoint}/auth/device`,
+    pushed_authorization_request_endpoint: `${endpoint}/ext/par/request`,
     scopes_supported: [...supportedScopes],
     response_types_supported: ["code", "id_token", "code id_token"],
     response_modes_supported: ["query", "fragment", "form_post"],
@@ -31,14 +43,13 @@ export function providerMetadata(issuer: string) {
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],
     userinfo_signing_alg_values_supported: ["none"],
-    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+    token_endpoint_auth_methods_supported: [...confidentialAuthMethods, "none"],
+    token_endpoint_auth_signing_alg_values_supported: assertionAlgs,
     // Public clients may revoke their own tokens (RFC 7009 §2.1), never introspect.
-    revocation_endpoint_auth_methods_supported: [
-      "client_secret_basic",
-      "client_secret_post",
-      "none",
-    ],
-    introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    revocation_endpoint_auth_methods_supported: [...confidentialAuthMethods, "none"],
+    revocation_endpoint_auth_signing_alg_values_supported: assertionAlgs,
+    introspection_endpoint_auth_methods_supported: confidentialAuthMethods,
+    introspection_endpoint_auth_signing_alg_values_supported: assertionAlgs,
     code_challenge_methods_supported: ["S256"],
     claims_supported: [
       "iss",
@@ -60,8 +71,11 @@ export function providerMetadata(issuer: string) {
       "family_name",
     ],
     claims_parameter_supported: false,
-    request_parameter_supported: false,
+    request_parameter_supported: true,
+    request_object_signing_alg_values_supported: [...ASYMMETRIC_ALGS, "none"],
     request_uri_parameter_supported: false,
+    // PAR is offered to every client; some clients require it (their own metadata says so).
+    require_pushed_authorization_requests: false,
     prompt_values_supported: ["none", "login", "consent", "select_account", "create"],
     authorization_response_iss_parameter_supported: true,
     frontchannel_logout_supported: false,

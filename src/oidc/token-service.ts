@@ -51,7 +51,12 @@ export async function readPresentedToken(
 export function tokenServiceError(
   c: Context<AppEnv>,
   error: OAuthError,
-  endpoint: "token" | "revocation" | "introspection" | "device_authorization",
+  endpoint:
+    | "token"
+    | "revocation"
+    | "introspection"
+    | "device_authorization"
+    | "pushed_authorization_request",
 ): Response {
   logEvent("token.failed", { realm: c.var.realm.id, endpoint, error: error.code });
 

@@ -2,6 +2,11 @@ import { z } from "zod";
 import { MAX_PASSWORD_LENGTH } from "../crypto/password";
 import { serviceAccountUsername } from "../db/users";
 import { isSigningAlg, SIGNING_ALGS } from "../keys/generate";
+import {
+  clientAuthenticationAttributes,
+  clientAuthenticatorType,
+  registeredKeys,
+} from "./client-authentication";
 import { redirectUriProblem, webOriginProblem } from "./uris";
 
 /**
@@ -84,6 +89,7 @@ const client = z
     consentRequired: z.boolean().nullish(),
     defaultClientScopes: clientScopeNames.nullish(),
     optionalClientScopes: clientScopeNames.nullish(),
+    clientAuthenticatorType: clientAuthenticatorType.nullish(),
     redirectUris: z.array(problem(redirectUriProblem)).nullish(),
     webOrigins: z.array(problem(webOriginProblem)).nullish(),
     attributes: z
@@ -97,11 +103,13 @@ const client = z
         "access.token.lifespan": lifespanAttribute.nullish(),
         "client.session.idle.timeout": lifespanAttribute.nullish(),
         "client.session.max.lifespan": lifespanAttribute.nullish(),
+        ...clientAuthenticationAttributes,
       })
       .nullish(),
   })
   .superRefine((value, ctx) => {
-    if (!value.publicClient && !value.secret) {
+    const authenticator = value.clientAuthenticatorType ?? "client-secret";
+    if (!value.publicClient && authenticator !== "client-jwt" && !value.secret) {
       const message = "a confidential client (publicClient false) needs a secret";
       ctx.addIssue({ code: "custom", path: ["secret"], message });
     }
@@ -109,6 +117,13 @@ const client = z
     if (value.publicClient && value.serviceAccountsEnabled) {
       const message = "a public client cannot have a service account; only confidential ones can";
       ctx.addIssue({ code: "custom", path: ["serviceAccountsEnabled"], message });
+    }
+    // private_key_jwt needs keys to check the assertion with (RFC 7523 §3, item 9).
+    const keys = registeredKeys(value.attributes);
+    if (!value.publicClient && authenticator === "client-jwt" && !keys.jwks && !keys.jwksUri) {
+      const message =
+        'client-jwt needs "use.jwks.string" with "jwks.string", or "use.jwks.url" with "jwks.url"';
+      ctx.addIssue({ code: "custom", path: ["attributes"], message });
     }
   });
 

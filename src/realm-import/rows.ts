@@ -1,8 +1,10 @@
 import { sha256 } from "../crypto/digest";
 import { randomId } from "../crypto/random";
+import { sealClientSecret } from "../db/client-secret";
 import type { clients, realms } from "../db/schema";
 import { type NewUser, serviceAccountUser } from "../db/users";
 import { isSupportedScope } from "../oidc/scopes";
+import { registeredKeys } from "./client-authentication";
 import type {
   ClientRepresentation,
   RealmRepresentation,
@@ -37,19 +39,26 @@ export function realmRow(rep: RealmRepresentation, now: number): RealmRow {
   };
 }
 
-/** The client row for a representation: the secret only as its SHA-256, "+" entries expanded. */
+/**
+ * The client row for a representation: the secret only as its SHA-256 (and sealed, for
+ * client-secret-jwt, with `keyEncryptionSecret`), "+" entries expanded.
+ */
 export async function clientRow(
   rep: ClientRepresentation,
   realmId: string,
   now: number,
+  keyEncryptionSecret?: string,
 ): Promise<ClientRow> {
+  const id = randomId();
   const publicClient = rep.publicClient ?? false;
+  const authenticator = publicClient ? "client-secret" : (rep.clientAuthenticatorType ?? undefined);
+  const sealSecret = authenticator === "client-secret-jwt" && rep.secret;
   const redirectUris = rep.redirectUris ?? [];
   const postLogout = rep.attributes?.["post.logout.redirect.uris"] ?? [];
   const webOrigins = rep.webOrigins ?? [];
 
   return {
-    id: randomId(),
+    id,
     realmId,
     clientId: rep.clientId,
     name: rep.name ?? null,
@@ -74,6 +83,12 @@ export async function clientRow(
     accessTokenLifespan: rep.attributes?.["access.token.lifespan"] ?? null,
     clientSessionIdleTimeout: rep.attributes?.["client.session.idle.timeout"] ?? null,
     clientSessionMaxLifespan: rep.attributes?.["client.session.max.lifespan"] ?? null,
+    clientAuthenticatorType: authenticator,
+    secretSealed: sealSecret ? await sealClientSecret(keyEncryptionSecret, id, sealSecret) : null,
+    ...registeredKeys(rep.attributes),
+    requestObjectSignatureAlg: rep.attributes?.["request.object.signature.alg"] ?? null,
+    requirePushedAuthorizationRequests:
+      rep.attributes?.["require.pushed.authorization.requests"] === "true",
     createdAt: now,
   };
 }

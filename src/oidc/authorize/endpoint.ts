@@ -9,7 +9,8 @@ import { nowSeconds } from "../../time";
 import { verifyIdTokenHint } from "../id-token-hint";
 import { completeAuthorization } from "./complete";
 import { decide } from "./decide";
-import { parseAuthorizationRequest, RedirectableError } from "./request";
+import { type AuthorizationRequest, RedirectableError } from "./request";
+import { readAuthorizationRequest } from "./resolve";
 import { respondWithError } from "./respond";
 
 /** The authorization endpoint, GET or POST (OpenID Connect Core §3.1.2.1). */
@@ -20,9 +21,9 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
     throw error;
   });
 
-  let request: Awaited<ReturnType<typeof parseAuthorizationRequest>>;
+  let request: AuthorizationRequest;
   try {
-    request = await parseAuthorizationRequest(c.var.db, c.var.realm, params);
+    request = await readAuthorizationRequest(c, params);
   } catch (error) {
     if (error instanceof RedirectableError) return respondWithError(c, error, error.error);
     throw error;

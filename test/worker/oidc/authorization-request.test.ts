@@ -166,14 +166,11 @@ describe("authorization error responses (RFC 6749 §4.1.2.1, RFC 9207)", () => {
     expect(callback.get("iss")).toBe(realm.issuer);
   });
 
-  it("sends request_not_supported for a request object", async () => {
+  it("shows an error page for an unsigned request object the client did not allow", async () => {
     const realm = await seedRealm();
     const { params } = await spaRequest({ request: "eyJhbGciOiJub25lIn0.e30." });
 
-    const callback = callbackParams(await authorize(realm.oidc, params), SPA_REDIRECT);
-    expect(callback.get("error")).toBe("request_not_supported");
-    expect(callback.get("state")).toBe("state-123");
-    expect(callback.get("iss")).toBe(realm.issuer);
+    await expectErrorPage(await authorize(realm.oidc, params), "error.invalidRequestObject");
   });
 
   it("sends request_uri_not_supported for a request_uri", async () => {

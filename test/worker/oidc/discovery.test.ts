@@ -66,7 +66,7 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
         "urn:ietf:params:oauth:grant-type:token-exchange",
       ],
       subject_types_supported: ["public"],
-      request_parameter_supported: false,
+      request_parameter_supported: true,
       request_uri_parameter_supported: false,
     });
     expect(config.id_token_signing_alg_values_supported).toContain("RS256");

@@ -391,6 +391,8 @@ describe("who may introspect (RFC 7662 §2.1, §2.3)", () => {
     expect(config.introspection_endpoint_auth_methods_supported).toEqual([
       "client_secret_basic",
       "client_secret_post",
+      "private_key_jwt",
+      "client_secret_jwt",
     ]);
   });
 });

@@ -386,6 +386,8 @@ describe("revocation from browsers and discovery (RFC 7009 §2, RFC 8414 §2)", 
     expect(config.revocation_endpoint_auth_methods_supported).toEqual([
       "client_secret_basic",
       "client_secret_post",
+      "private_key_jwt",
+      "client_secret_jwt",
       "none",
     ]);
   });

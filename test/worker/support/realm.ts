@@ -19,33 +19,37 @@ let counter = 0;
 export async function seedRealm(settings: Record<string, unknown> = {}) {
   counter += 1;
   const name = `t${counter}-${crypto.randomUUID().slice(0, 8)}`;
-  await importRealm(database(env.DB), {
-    realm: name,
-    clients: [
-      {
-        clientId: "spa",
-        publicClient: true,
-        redirectUris: [SPA_REDIRECT],
-        attributes: { "post.logout.redirect.uris": "https://spa.example/signed-out" },
-      },
-      {
-        clientId: "backend",
-        secret: BACKEND_SECRET,
-        redirectUris: [BACKEND_REDIRECT],
-      },
-    ],
-    users: [
-      {
-        username: "ada",
-        email: USER_EMAIL,
-        firstName: "Ada",
-        lastName: "Lovelace",
-        emailVerified: true,
-        credentials: [{ type: "password", value: USER_PASSWORD }],
-      },
-    ],
-    ...settings,
-  });
+  await importRealm(
+    database(env.DB),
+    {
+      realm: name,
+      clients: [
+        {
+          clientId: "spa",
+          publicClient: true,
+          redirectUris: [SPA_REDIRECT],
+          attributes: { "post.logout.redirect.uris": "https://spa.example/signed-out" },
+        },
+        {
+          clientId: "backend",
+          secret: BACKEND_SECRET,
+          redirectUris: [BACKEND_REDIRECT],
+        },
+      ],
+      users: [
+        {
+          username: "ada",
+          email: USER_EMAIL,
+          firstName: "Ada",
+          lastName: "Lovelace",
+          emailVerified: true,
+          credentials: [{ type: "password", value: USER_PASSWORD }],
+        },
+      ],
+      ...settings,
+    },
+    { keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET },
+  );
   clearRealmCache();
   return {
     name,

@@ -1,0 +1,68 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../config";
+import type { Client } from "../db/clients";
+import { PUSHED_REQUEST_LIFETIME_SECONDS, storePushedRequest } from "../db/pushed-requests";
+import { OAuthError, PageError } from "../http/errors";
+import { formParams, type Params } from "../http/params";
+import { nowSeconds } from "../time";
+import { parseAuthorizationRequest, RedirectableError } from "./authorize/request";
+import { requestObjectParams } from "./authorize/request-object";
+import { authenticateClient } from "./token/client-auth";
+import { tokenServiceError } from "./token-service";
+
+/** Client authentication belongs to this request, not to the authorization request it pushes. */
+const CLIENT_AUTHENTICATION = ["client_secret", "client_assertion", "client_assertion_type"];
+
+/** The pushed authorization request's own parameters, naming the authenticated client. */
+function authorizationParams(client: Client, params: Params): Params {
+  // RFC 9126 §2.1: request_uri cannot be pushed; it is what the push answers with.
+  if (params.request_uri !== undefined) {
+    throw new OAuthError("invalid_request", "request_uri is not allowed in a pushed request.");
+  }
+  const pushed = Object.fromEntries(
+    Object.entries(params).filter(([name]) => !CLIENT_AUTHENTICATION.includes(name)),
+  );
+  return { ...pushed, client_id: client.clientId };
+}
+
+/**
+ * RFC 9126 §2.1: the pushed request gets the checks the authorization endpoint applies; each
+ * failure is answered as JSON (§2.3), the redirect_uri's among them.
+ */
+async function validatePushed(c: Context<AppEnv>, params: Params): Promise<void> {
+  try {
+    await parseAuthorizationRequest(c.var.db, c.var.realm, params, "pushed");
+  } catch (error) {
+    if (error instanceof RedirectableError) throw error.error;
+    if (error instanceof PageError) {
+      throw new OAuthError("invalid_request", "The client or redirect_uri is not valid.");
+    }
+    throw error;
+  }
+}
+
+/**
+ * The pushed authorization request endpoint (RFC 9126): the client authenticates as at the
+ * token endpoint and gets a one-time request_uri for its validated request.
+ */
+export async function pushedAuthorizationRequestEndpoint(c: Context<AppEnv>): Promise<Response> {
+  c.header("Cache-Control", "no-store");
+  c.header("Pragma", "no-cache");
+
+  try {
+    const params = await formParams(c);
+    const client = await authenticateClient(c, params);
+    const direct = authorizationParams(client, params);
+    // RFC 9126 §3: a request object may be pushed; its parameters are what gets stored.
+    const pushed =
+      direct.request === undefined ? direct : await requestObjectParams(c, client, direct);
+
+    await validatePushed(c, pushed);
+
+    const requestUri = await storePushedRequest(c.var.db, client.id, pushed, nowSeconds());
+    return c.json({ request_uri: requestUri, expires_in: PUSHED_REQUEST_LIFETIME_SECONDS }, 201);
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    return tokenServiceError(c, error, "pushed_authorization_request");
+  }
+}
