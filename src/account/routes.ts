@@ -8,6 +8,7 @@ import { logEvent } from "../http/log";
 import { formParams } from "../http/params";
 import { renderPage } from "../http/render";
 import { clearSessionCookie, currentSession } from "../login/sso-cookie";
+import { announceSessionEnd } from "../oidc/backchannel/announce";
 import { nowSeconds } from "../time";
 
 /** The account console, under `/realms/:realm/account`. */
@@ -38,7 +39,7 @@ accountRoutes.post("/logout", async (c) => {
   const { db, realm } = c.var;
   const session = await currentSession(c, db, realm, nowSeconds());
   if (session) {
-    await endSession(db, session.id);
+    await announceSessionEnd(c, await endSession(db, session.id));
     logEvent("logout", { realm: realm.id, userId: session.userId, sessionId: session.id });
   }
   clearSessionCookie(c, realm);

@@ -10,6 +10,7 @@ import {
   RedirectableError,
 } from "../oidc/authorize/request";
 import { respondWithError } from "../oidc/authorize/respond";
+import { announceSessionEnd } from "../oidc/backchannel/announce";
 import { currentSession, setSessionCookie } from "./sso-cookie";
 
 /**
@@ -42,7 +43,7 @@ export async function establishSession(
   const { db, realm } = c.var;
   const existing = await currentSession(c, db, realm, now);
   if (existing?.userId === user.id) return reauthenticateSession(db, existing, amr, now);
-  if (existing) await endSession(db, existing.id);
+  if (existing) await announceSessionEnd(c, await endSession(db, existing.id));
 
   const { session, secret } = await startSession(db, realm, user.id, amr, now);
   setSessionCookie(c, realm, secret);

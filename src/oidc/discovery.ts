@@ -55,7 +55,8 @@ export function providerMetadata(issuer: string) {
     prompt_values_supported: ["none", "login", "consent", "select_account", "create"],
     authorization_response_iss_parameter_supported: true,
     frontchannel_logout_supported: false,
-    backchannel_logout_supported: false,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
     ui_locales_supported: ["en", "de"],
   };
 }

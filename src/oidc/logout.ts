@@ -12,6 +12,7 @@ import { type Params, requestParams } from "../http/params";
 import { renderPage } from "../http/render";
 import { clearSessionCookie, currentSession } from "../login/sso-cookie";
 import { nowSeconds } from "../time";
+import { announceSessionEnd } from "./backchannel/announce";
 import { verifyIdTokenHint } from "./id-token-hint";
 
 /** A hint that does not verify is refused on a page: it may not pick the session to end. */
@@ -69,7 +70,7 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
 
   const ended = provenByHint ? hintedSession : session?.id;
   if (ended) {
-    await endSession(db, ended);
+    await announceSessionEnd(c, await endSession(db, ended));
     logEvent("logout", { realm: realm.id, sessionId: ended, client: client?.clientId });
   }
   if (ended === session?.id) clearSessionCookie(c, realm);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH } from "../crypto/password";
 import { serviceAccountUsername } from "../db/users";
-import { redirectUriProblem, webOriginProblem } from "./uris";
+import { logoutUrlProblem, redirectUriProblem, webOriginProblem } from "./uris";
 
 /**
  * The subset of Keycloak's RealmRepresentation that Latchkey imports. Unknown fields are
@@ -48,6 +48,12 @@ const pkceMethod = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** Keycloak keeps boolean client attributes as the strings "true" and "false". */
+const booleanAttribute = z.enum(["true", "false"]).transform((value) => value === "true");
+
+/** A logout URL attribute; Keycloak's exports carry "" for none. */
+const logoutUrl = problem((value) => (value === "" ? undefined : logoutUrlProblem(value)));
+
 const client = z
   .object({
     clientId: z
@@ -58,12 +64,17 @@ const client = z
     publicClient: z.boolean().nullish(),
     secret: z.string().min(1).nullish(),
     serviceAccountsEnabled: z.boolean().nullish(),
+    frontchannelLogout: z.boolean().nullish(),
     redirectUris: z.array(problem(redirectUriProblem)).nullish(),
     webOrigins: z.array(problem(webOriginProblem)).nullish(),
     attributes: z
       .object({
         "post.logout.redirect.uris": postLogoutRedirectUris.nullish(),
         "pkce.code.challenge.method": pkceMethod.nullish(),
+        "backchannel.logout.url": logoutUrl.nullish(),
+        "backchannel.logout.session.required": booleanAttribute.nullish(),
+        "frontchannel.logout.url": logoutUrl.nullish(),
+        "frontchannel.logout.session.required": booleanAttribute.nullish(),
       })
       .nullish(),
   })
