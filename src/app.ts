@@ -15,6 +15,7 @@ import { discoveryEndpoint } from "./oidc/discovery";
 import { introspectionEndpoint } from "./oidc/introspection";
 import { logoutEndpoint } from "./oidc/logout";
 import { revocationEndpoint } from "./oidc/revocation";
+import { sessionStatusRoutes } from "./oidc/session-status/routes";
 import { tokenEndpoint } from "./oidc/token/endpoint";
 import { userinfoEndpoint } from "./oidc/userinfo";
 
@@ -84,5 +85,6 @@ app.on(["GET", "POST"], `${oidc}/userinfo`, userinfoEndpoint);
 
 app.on(["GET", "POST"], `${oidc}/auth`, authorizationEndpoint);
 app.on(["GET", "POST"], `${oidc}/logout`, logoutEndpoint);
+app.route(oidc, sessionStatusRoutes);
 app.route("/realms/:realm", loginRoutes);
 app.route("/realms/:realm/account", accountRoutes);

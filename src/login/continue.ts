@@ -46,7 +46,7 @@ export async function establishSession(
   if (existing) await announceSessionEnd(c, await endSession(db, existing.id));
 
   const { session, secret } = await startSession(db, realm, user.id, amr, now);
-  setSessionCookie(c, realm, secret);
+  setSessionCookie(c, realm, secret, session.id);
   return session;
 }
 

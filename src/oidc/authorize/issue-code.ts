@@ -30,5 +30,7 @@ export async function issueCode(
     },
     now,
   );
-  return respondToClient(c, request, { code });
+  // Session Management 1.0 §3: session_state, Keycloak's value (the session id, which is the
+  // tokens' `sid` and what the session state cookie holds).
+  return respondToClient(c, request, { code, session_state: session.id });
 }
