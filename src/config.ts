@@ -30,6 +30,8 @@ export interface RequestVariables {
   client?: Client;
   /** Origins that may frame this response (CSP frame-ancestors); unset means none. */
   frameAncestors?: string[];
+  /** Origins this page may load in iframes (CSP frame-src); unset means none. */
+  frameSources?: string[];
 }
 
 /** Hono's environment type for every route. */

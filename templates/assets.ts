@@ -1,4 +1,5 @@
 import {
+  frontchannelLogoutScript,
   loginStatusIframeScript,
   thirdPartyCookiesStep1Script,
   thirdPartyCookiesStep2Script,
@@ -21,4 +22,5 @@ export const assets: Record<string, { body: string; contentType: string }> = {
   "login-status-iframe.js": { body: loginStatusIframeScript, contentType: javascript },
   "3p-cookies-step1.js": { body: thirdPartyCookiesStep1Script, contentType: javascript },
   "3p-cookies-step2.js": { body: thirdPartyCookiesStep2Script, contentType: javascript },
+  "frontchannel-logout.js": { body: frontchannelLogoutScript, contentType: javascript },
 };

@@ -69,3 +69,22 @@ export const thirdPartyCookiesStep2Script = `"use strict";
   window.parent.postMessage(supported ? "supported" : "unsupported", "*");
 })();
 `;
+
+/**
+ * After front-channel logout (Front-Channel Logout 1.0 §4): the window's load event waits for
+ * every relying party's iframe, then the page goes on to the post-logout redirect; a relying
+ * party that never answers holds it up five seconds at most.
+ */
+export const frontchannelLogoutScript = `"use strict";
+(function () {
+  var gone = false;
+  function proceed() {
+    var link = document.getElementById("continue");
+    if (gone || !link) return;
+    gone = true;
+    location.replace(link.href);
+  }
+  window.addEventListener("load", proceed);
+  setTimeout(proceed, 5000);
+})();
+`;

@@ -24,20 +24,25 @@ const strictHeaders = secureHeaders({
 });
 
 /**
- * The strict headers, except on the few pages relying parties frame (the session status
- * iframe, the third-party cookie check): there `frame-ancestors` names exactly the origins
- * the route put in `frameAncestors`, and X-Frame-Options, which cannot list origins, goes.
+ * The strict headers, with two narrow openings a route asks for. Pages relying parties frame
+ * (the session status iframe, the third-party cookie check) set `frameAncestors`: there
+ * `frame-ancestors` names exactly those origins, and X-Frame-Options, which cannot list
+ * origins, goes. The page after a front-channel logout sets `frameSources`: its `frame-src`
+ * names exactly the relying parties it frames.
  */
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await strictHeaders(c, next);
 
   const ancestors = c.get("frameAncestors");
-  if (ancestors === undefined) return;
-  const sources = ancestors.length > 0 ? ancestors.join(" ") : "'none'";
-  const csp = c.res.headers.get("Content-Security-Policy") ?? "";
-  c.res.headers.set(
-    "Content-Security-Policy",
-    csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${sources}`),
-  );
-  c.res.headers.delete("X-Frame-Options");
+  const frames = c.get("frameSources");
+  let csp = c.res.headers.get("Content-Security-Policy") ?? "";
+  if (ancestors !== undefined) {
+    const sources = ancestors.length > 0 ? ancestors.join(" ") : "'none'";
+    csp = csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${sources}`);
+    c.res.headers.delete("X-Frame-Options");
+  }
+  if (frames !== undefined && frames.length > 0) csp = `${csp}; frame-src ${frames.join(" ")}`;
+  if (ancestors !== undefined || frames !== undefined) {
+    c.res.headers.set("Content-Security-Policy", csp);
+  }
 };

@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import type { JWTPayload } from "jose";
-import { LoggedOutPage } from "../../templates/logged-out-page";
 import { LogoutConfirmPage } from "../../templates/logout-confirm-page";
 import type { AppEnv } from "../config";
 import { type Client, findClient } from "../db/clients";
@@ -13,6 +12,7 @@ import { renderPage } from "../http/render";
 import { clearSessionCookie, currentSession } from "../login/sso-cookie";
 import { nowSeconds } from "../time";
 import { announceSessionEnd } from "./backchannel/announce";
+import { frontchannelLogoutUris, loggedOutPage } from "./frontchannel-logout";
 import { verifyIdTokenHint } from "./id-token-hint";
 
 /** A hint that does not verify is refused on a page: it may not pick the session to end. */
@@ -69,17 +69,22 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
   }
 
   const ended = provenByHint ? hintedSession : session?.id;
+  let frontchannel: string[] = [];
   if (ended) {
-    await announceSessionEnd(c, await endSession(db, ended));
+    const endedSession = await endSession(db, ended);
+    const clients = await announceSessionEnd(c, endedSession);
+    if (endedSession)
+      frontchannel = frontchannelLogoutUris(c.var.issuer, endedSession.session, clients);
     logEvent("logout", { realm: realm.id, sessionId: ended, client: client?.clientId });
   }
   if (ended === session?.id) clearSessionCookie(c, realm);
 
-  if (redirectUri === undefined) {
-    return renderPage(c, LoggedOutPage({ t: c.var.t, locale: c.var.locale }));
+  const target = redirectUri === undefined ? undefined : new URL(redirectUri);
+  if (target && params.state !== undefined) target.searchParams.set("state", params.state);
+  // Front-Channel Logout 1.0 §4: the relying parties' pages load before the redirect.
+  if (target === undefined || frontchannel.length > 0) {
+    return loggedOutPage(c, frontchannel, target?.toString());
   }
-  const target = new URL(redirectUri);
-  if (params.state !== undefined) target.searchParams.set("state", params.state);
   return c.redirect(target.toString(), 302);
 }
 

@@ -23,6 +23,7 @@ describe("static assets", () => {
       "3p-cookies-step1.js",
       "3p-cookies-step2.js",
       "form-post.js",
+      "frontchannel-logout.js",
       "login-status-iframe.js",
       "styles.css",
     ]);
