@@ -12,7 +12,7 @@ export interface LogoutRealmOrigins {
 /**
  * Writes the realm file for logout tests: realm `logout` with the existing user and public
  * clients registered the way an operator registers them in Keycloak: `rp` and `flaky` with
- * back-channel logout URLs, `quiet` with none.
+ * back-channel logout URLs, `front` with a front-channel logout URL, `quiet` with neither.
  */
 export async function writeLogoutRealmFile(dir: string, origins: LogoutRealmOrigins) {
   const client = (clientId: string, attributes: Record<string, string>) => ({
@@ -30,6 +30,7 @@ export async function writeLogoutRealmFile(dir: string, origins: LogoutRealmOrig
     clients: [
       client("rp", { "backchannel.logout.url": `${origins.receiver}/rp/logout` }),
       client("flaky", { "backchannel.logout.url": `${origins.receiver}/flaky/logout` }),
+      client("front", { "frontchannel.logout.url": `${origins.app}/front/logout` }),
       client("quiet", {}),
     ],
     users: [

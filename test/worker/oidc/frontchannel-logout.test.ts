@@ -54,7 +54,7 @@ function cspDirective(response: Response, name: string): string | undefined {
 }
 
 describe("front-channel logout (OpenID Connect Front-Channel Logout 1.0 §2, §4)", () => {
-  it("frames each relying party of the session, with iss and sid, before the redirect", async () => {
+  it("frames each relying party of the session with iss and sid, then redirects", async () => {
     const realm = await realmWith(
       { attributes: { "frontchannel.logout.url": SPA_FRONT } },
       { attributes: { "frontchannel.logout.url": BACKEND_FRONT } },

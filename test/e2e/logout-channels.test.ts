@@ -124,3 +124,25 @@ describe("back-channel logout to a real receiver (OpenID Connect Back-Channel Lo
     expect([...paths].sort()).toEqual(["/flaky/logout", "/rp/logout"]);
   });
 });
+
+describe("front-channel logout in Chromium (OpenID Connect Front-Channel Logout 1.0)", () => {
+  it("loads the relying party's logout page with iss and sid, then redirects", async () => {
+    const page = await (await browser.newContext()).newPage();
+    const front = await tokensFor(page, "front", true);
+    const state = client.randomState();
+
+    const logout = client.buildEndSessionUrl(front.config, {
+      id_token_hint: front.tokens.id_token ?? "",
+      post_logout_redirect_uri: `${app.origin}/signed-out`,
+      state,
+    });
+    await page.goto(logout.href);
+    const framed = await appReceives(app, page, "/front/logout");
+    const signedOut = await appReceives(app, page, "/signed-out");
+
+    expect(framed.searchParams.get("iss")).toBe(issuer);
+    expect(framed.searchParams.get("sid")).toBe(front.tokens.claims()?.sid);
+    expect(signedOut.searchParams.get("state")).toBe(state);
+    expect(app.hits.indexOf(framed)).toBeLessThan(app.hits.indexOf(signedOut));
+  });
+});
