@@ -9,6 +9,7 @@ import { formParams } from "../http/params";
 import { renderPage } from "../http/render";
 import { clearSessionCookie, currentSession } from "../login/sso-cookie";
 import { announceSessionEnd } from "../oidc/backchannel/announce";
+import { frontchannelLogoutUris, loggedOutPage } from "../oidc/frontchannel-logout";
 import { nowSeconds } from "../time";
 
 /** The account console, under `/realms/:realm/account`. */
@@ -38,10 +39,16 @@ accountRoutes.post("/logout", async (c) => {
 
   const { db, realm } = c.var;
   const session = await currentSession(c, db, realm, nowSeconds());
+  let frontchannel: string[] = [];
   if (session) {
-    await announceSessionEnd(c, await endSession(db, session.id));
+    const ended = await endSession(db, session.id);
+    const clients = await announceSessionEnd(c, ended);
+    if (ended) frontchannel = frontchannelLogoutUris(c.var.issuer, ended.session, clients);
     logEvent("logout", { realm: realm.id, userId: session.userId, sessionId: session.id });
   }
   clearSessionCookie(c, realm);
-  return c.redirect(`/realms/${realm.name}/account`, 303);
+
+  const next = `/realms/${realm.name}/account`;
+  if (frontchannel.length > 0) return loggedOutPage(c, frontchannel, next);
+  return c.redirect(next, 303);
 });

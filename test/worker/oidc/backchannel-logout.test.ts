@@ -192,3 +192,21 @@ it("discovery announces back-channel logout with sessions", async () => {
   expect(metadata.backchannel_logout_supported).toBe(true);
   expect(metadata.backchannel_logout_session_supported).toBe(true);
 });
+
+it("neither fails nor waits for a relying party that cannot be reached", async () => {
+  const attributes = { "backchannel.logout.url": "http://127.0.0.1:1/backchannel-logout" };
+  const realm = await seedRealm(clientsWith(attributes));
+  const { browser } = await signInAndExchange(realm.oidc);
+  const code = await backendCodeInSession(realm.oidc, browser);
+  const tokens = (await (await exchangeBackendCode(realm.oidc, code)).json()) as {
+    id_token: string;
+  };
+
+  const started = Date.now();
+  const query = new URLSearchParams({ id_token_hint: tokens.id_token });
+  const response = await browser.get(`${realm.oidc}/logout?${query}`);
+
+  expect(response.status).toBe(200);
+  // Three attempts with their backoff take at least 5 s; the answer must not wait for them.
+  expect(Date.now() - started).toBeLessThan(3000);
+});

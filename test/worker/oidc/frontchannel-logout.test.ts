@@ -186,3 +186,17 @@ it("keeps the confirmation form working when the logout is not proven by a hint"
 
   expect(iframeSources(html)).toHaveLength(1);
 });
+
+it("frames the relying parties when the person signs out on the account page too", async () => {
+  const realm = await realmWith({ attributes: { "frontchannel.logout.url": SPA_FRONT } });
+  const { browser } = await signInAndExchange(realm.oidc);
+  const account = await browser.get(`${realm.issuer}/account`);
+  const { action, hidden } = readForm(await account.text(), realm.issuer);
+
+  const response = await browser.post(action, hidden);
+  const html = await response.text();
+
+  expect(response.status).toBe(200);
+  expect(iframeSources(html)).toHaveLength(1);
+  expect(html).toContain(`<a id="continue" href="/realms/${realm.name}/account"`);
+});
