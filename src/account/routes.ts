@@ -1,15 +1,14 @@
 import { Hono } from "hono";
 import { AccountPage } from "../../templates/account-page";
 import type { AppEnv } from "../config";
-import { endSession } from "../db/sessions";
 import { findUserById } from "../db/users";
 import { issueCsrfToken, verifyCsrfToken } from "../http/csrf";
 import { logEvent } from "../http/log";
 import { formParams } from "../http/params";
 import { renderPage } from "../http/render";
 import { clearSessionCookie, currentSession } from "../login/sso-cookie";
-import { announceSessionEnd } from "../oidc/backchannel/announce";
-import { frontchannelLogoutUris, loggedOutPage } from "../oidc/frontchannel-logout";
+import { endBrowserSession } from "../oidc/end-session";
+import { loggedOutPage } from "../oidc/frontchannel-logout";
 import { nowSeconds } from "../time";
 
 /** The account console, under `/realms/:realm/account`. */
@@ -39,11 +38,8 @@ accountRoutes.post("/logout", async (c) => {
 
   const { db, realm } = c.var;
   const session = await currentSession(c, db, realm, nowSeconds());
-  let frontchannel: string[] = [];
+  const frontchannel = session ? await endBrowserSession(c, session.id) : [];
   if (session) {
-    const ended = await endSession(db, session.id);
-    const clients = await announceSessionEnd(c, ended);
-    if (ended) frontchannel = frontchannelLogoutUris(c.var.issuer, ended.session, clients);
     logEvent("logout", { realm: realm.id, userId: session.userId, sessionId: session.id });
   }
   clearSessionCookie(c, realm);

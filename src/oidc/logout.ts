@@ -3,7 +3,6 @@ import type { JWTPayload } from "jose";
 import { LogoutConfirmPage } from "../../templates/logout-confirm-page";
 import type { AppEnv } from "../config";
 import { type Client, findClient } from "../db/clients";
-import { endSession } from "../db/sessions";
 import { issueCsrfToken, verifyCsrfToken } from "../http/csrf";
 import { OAuthError, PageError } from "../http/errors";
 import { logEvent } from "../http/log";
@@ -11,8 +10,8 @@ import { type Params, requestParams } from "../http/params";
 import { renderPage } from "../http/render";
 import { clearSessionCookie, currentSession } from "../login/sso-cookie";
 import { nowSeconds } from "../time";
-import { announceSessionEnd } from "./backchannel/announce";
-import { frontchannelLogoutUris, loggedOutPage } from "./frontchannel-logout";
+import { endBrowserSession } from "./end-session";
+import { loggedOutPage } from "./frontchannel-logout";
 import { verifyIdTokenHint } from "./id-token-hint";
 
 /** A hint that does not verify is refused on a page: it may not pick the session to end. */
@@ -69,12 +68,8 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
   }
 
   const ended = provenByHint ? hintedSession : session?.id;
-  let frontchannel: string[] = [];
+  const frontchannel = ended ? await endBrowserSession(c, ended) : [];
   if (ended) {
-    const endedSession = await endSession(db, ended);
-    const clients = await announceSessionEnd(c, endedSession);
-    if (endedSession)
-      frontchannel = frontchannelLogoutUris(c.var.issuer, endedSession.session, clients);
     logEvent("logout", { realm: realm.id, sessionId: ended, client: client?.clientId });
   }
   if (ended === session?.id) clearSessionCookie(c, realm);
