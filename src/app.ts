@@ -20,6 +20,7 @@ import { logoutEndpoint } from "./oidc/logout";
 import { pushedAuthorizationRequestEndpoint } from "./oidc/par";
 import { registrationRoutes } from "./oidc/registration/routes";
 import { revocationEndpoint } from "./oidc/revocation";
+import { sessionStatusRoutes } from "./oidc/session-status/routes";
 import { tokenEndpoint } from "./oidc/token/endpoint";
 import { userinfoEndpoint } from "./oidc/userinfo";
 
@@ -93,6 +94,7 @@ app.on(["GET", "POST"], `${oidc}/userinfo`, userinfoEndpoint);
 app.on(["GET", "POST"], `${oidc}/auth`, authorizationEndpoint);
 app.on(["GET", "POST"], `${oidc}/logout`, logoutEndpoint);
 app.route("/realms/:realm/clients-registrations/openid-connect", registrationRoutes);
+app.route(oidc, sessionStatusRoutes);
 app.route("/realms/:realm", loginRoutes);
 app.route("/realms/:realm", consentRoutes);
 app.route("/realms/:realm/account", accountRoutes);

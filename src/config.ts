@@ -28,6 +28,10 @@ export interface RequestVariables {
   issuer: string;
   /** The client that authenticated at a token service endpoint, once it has. */
   client?: Client;
+  /** Origins that may frame this response (CSP frame-ancestors); unset means none. */
+  frameAncestors?: string[];
+  /** Origins this page may load in iframes (CSP frame-src); unset means none. */
+  frameSources?: string[];
 }
 
 /** Hono's environment type for every route. */

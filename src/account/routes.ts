@@ -1,13 +1,14 @@
 import { Hono } from "hono";
 import { AccountPage } from "../../templates/account-page";
 import type { AppEnv } from "../config";
-import { endSession } from "../db/sessions";
 import { findUserById } from "../db/users";
 import { issueCsrfToken, verifyCsrfToken } from "../http/csrf";
 import { logEvent } from "../http/log";
 import { formParams } from "../http/params";
 import { renderPage } from "../http/render";
 import { clearSessionCookie, currentSession } from "../login/sso-cookie";
+import { endBrowserSession } from "../oidc/end-session";
+import { loggedOutPage } from "../oidc/frontchannel-logout";
 import { nowSeconds } from "../time";
 import { accountGrants, revokeGrant } from "./grants";
 
@@ -42,10 +43,13 @@ accountRoutes.post("/logout", async (c) => {
 
   const { db, realm } = c.var;
   const session = await currentSession(c, db, realm, nowSeconds());
+  const frontchannel = session ? await endBrowserSession(c, session.id) : [];
   if (session) {
-    await endSession(db, session.id);
     logEvent("logout", { realm: realm.id, userId: session.userId, sessionId: session.id });
   }
   clearSessionCookie(c, realm);
-  return c.redirect(`/realms/${realm.name}/account`, 303);
+
+  const next = `/realms/${realm.name}/account`;
+  if (frontchannel.length > 0) return loggedOutPage(c, frontchannel, next);
+  return c.redirect(next, 303);
 });

@@ -3,6 +3,7 @@ import { sha256 } from "../crypto/digest";
 import { randomId, randomToken } from "../crypto/random";
 import type { Database } from "./client";
 import { authorizationCodes, refreshTokens, sessions } from "./schema";
+import { type EndedSession, endedSession, sessionCodeClients } from "./sessions";
 
 export type AuthorizationCode = typeof authorizationCodes.$inferSelect;
 
@@ -69,15 +70,24 @@ export async function consumeAuthorizationCode(
  * Answers a replayed code: the code's row, the session it was issued in and every refresh
  * token of that session go in one batch. Ending the session also stops the access tokens
  * issued from the code at userinfo and introspection, which check the session. The code's
- * row goes too, so an exchange of it that is still minting sees the replay.
+ * row goes too, so an exchange of it that is still minting sees the replay. Returns the ended
+ * session and its clients, to be told of the end.
  */
-export async function revokeReplayedCode(db: Database, code: AuthorizationCode): Promise<void> {
-  await db.batch([
+export async function revokeReplayedCode(
+  db: Database,
+  code: AuthorizationCode,
+): Promise<EndedSession | undefined> {
+  const [codeClients, , , tokenClients, ended] = await db.batch([
+    sessionCodeClients(db, code.sessionId),
     db.delete(authorizationCodes).where(eq(authorizationCodes.codeHash, code.codeHash)),
     db.delete(refreshTokens).where(eq(refreshTokens.familyId, code.familyId)),
-    db.delete(refreshTokens).where(eq(refreshTokens.sessionId, code.sessionId)),
-    db.delete(sessions).where(eq(sessions.id, code.sessionId)),
+    db
+      .delete(refreshTokens)
+      .where(eq(refreshTokens.sessionId, code.sessionId))
+      .returning({ clientId: refreshTokens.clientId }),
+    db.delete(sessions).where(eq(sessions.id, code.sessionId)).returning(),
   ]);
+  return endedSession(ended, codeClients, tokenClients);
 }
 
 /** The query for whether a code's row is still there, to batch with an exchange's writes. */

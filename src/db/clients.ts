@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "./client";
 import { clients } from "./schema";
 
@@ -16,4 +16,10 @@ export async function findClient(
 
 export async function findClientById(db: Database, id: string): Promise<Client | undefined> {
   return db.query.clients.findFirst({ where: eq(clients.id, id) });
+}
+
+/** The clients with these internal ids (at most a session's few), in no particular order. */
+export async function findClientsByIds(db: Database, ids: string[]): Promise<Client[]> {
+  if (ids.length === 0) return [];
+  return db.query.clients.findMany({ where: inArray(clients.id, ids) });
 }

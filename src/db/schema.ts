@@ -160,6 +160,18 @@ export const clients = sqliteTable(
     requirePushedAuthorizationRequests: flag("require_pushed_authorization_requests")
       .notNull()
       .default(false),
+    /** OpenID Connect Back-Channel Logout 1.0: where logout tokens are POSTed. */
+    backchannelLogoutUrl: text("backchannel_logout_url"),
+    /** Whether logout tokens carry `sid` (Back-Channel Logout §2.4); Keycloak's default. */
+    backchannelLogoutSessionRequired: flag("backchannel_logout_session_required")
+      .notNull()
+      .default(true),
+    /** OpenID Connect Front-Channel Logout 1.0: the page framed after logout. */
+    frontchannelLogoutUrl: text("frontchannel_logout_url"),
+    /** Whether the front-channel URL gets `iss` and `sid` (Front-Channel Logout §2). */
+    frontchannelLogoutSessionRequired: flag("frontchannel_logout_session_required")
+      .notNull()
+      .default(true),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],

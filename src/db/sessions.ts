@@ -1,9 +1,9 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { sha256 } from "../crypto/digest";
 import { randomId, randomToken } from "../crypto/random";
 import type { Database } from "./client";
 import type { Realm } from "./realms";
-import { refreshTokens, sessions } from "./schema";
+import { authorizationCodes, refreshTokens, sessions } from "./schema";
 
 export type Session = typeof sessions.$inferSelect;
 
@@ -72,17 +72,55 @@ export async function reauthenticateSession(
   return { ...session, authTime: now, amr, lastSeenAt: now };
 }
 
+/** A session that has just ended, and the clients (internal ids) it issued tokens to. */
+export interface EndedSession {
+  session: Session;
+  clientIds: string[];
+}
+
+/**
+ * The query for the clients whose codes were redeemed in a session, to batch before the
+ * deletes: with the refresh tokens, they are the relying parties to tell of its end.
+ */
+export function sessionCodeClients(db: Database, sessionId: string) {
+  return db
+    .selectDistinct({ clientId: authorizationCodes.clientId })
+    .from(authorizationCodes)
+    .where(
+      and(eq(authorizationCodes.sessionId, sessionId), isNotNull(authorizationCodes.consumedAt)),
+    );
+}
+
+/** Joins what a session-ending batch returned; undefined when the session was already gone. */
+export function endedSession(
+  ended: Session[],
+  ...clients: Array<Array<{ clientId: string }>>
+): EndedSession | undefined {
+  const [session] = ended;
+  if (!session) return undefined;
+  const clientIds = new Set(clients.flat().map((row) => row.clientId));
+  return { session, clientIds: [...clientIds] };
+}
+
 /**
  * Ends a session and every refresh token issued in it, in one batch. Offline tokens stay:
- * they are meant to outlive the session (revocation or the account page ends them).
+ * they are meant to outlive the session (revocation or the account page ends them). Returns
+ * the session and the clients it issued tokens to; undefined when another request ended it
+ * first, so each end is announced once.
  */
-export async function endSession(db: Database, sessionId: string): Promise<void> {
-  await db.batch([
+export async function endSession(
+  db: Database,
+  sessionId: string,
+): Promise<EndedSession | undefined> {
+  const [codeClients, tokenClients, ended] = await db.batch([
+    sessionCodeClients(db, sessionId),
     db
       .delete(refreshTokens)
-      .where(and(eq(refreshTokens.sessionId, sessionId), eq(refreshTokens.offline, false))),
-    db.delete(sessions).where(eq(sessions.id, sessionId)),
+      .where(and(eq(refreshTokens.sessionId, sessionId), eq(refreshTokens.offline, false)))
+      .returning({ clientId: refreshTokens.clientId }),
+    db.delete(sessions).where(eq(sessions.id, sessionId)).returning(),
   ]);
+  return endedSession(ended, codeClients, tokenClients);
 }
 
 /** The update that records activity in a session, for its idle timeout. */

@@ -21,3 +21,12 @@ export async function realmHasWebOrigin(
     .limit(1);
   return rows.length > 0;
 }
+
+/** Every web origin an enabled client of the realm registers, once each. */
+export async function realmWebOrigins(db: Database, realmId: string): Promise<string[]> {
+  const rows = await db.all<{ origin: string }>(
+    sql`select distinct value as origin from ${clients}, json_each(${clients.webOrigins})
+        where ${clients.realmId} = ${realmId} and ${clients.enabled} = 1 order by origin`,
+  );
+  return rows.map((row) => row.origin);
+}

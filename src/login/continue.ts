@@ -7,6 +7,7 @@ import { completeAuthorization } from "../oidc/authorize/complete";
 import { type AuthorizationRequest, RedirectableError } from "../oidc/authorize/request";
 import { readAuthorizationRequest } from "../oidc/authorize/resolve";
 import { respondWithError } from "../oidc/authorize/respond";
+import { announceSessionEnd } from "../oidc/backchannel/announce";
 import { deviceReturnUrl } from "./device-page";
 import { currentSession, setSessionCookie } from "./sso-cookie";
 
@@ -40,10 +41,10 @@ export async function establishSession(
   const { db, realm } = c.var;
   const existing = await currentSession(c, db, realm, now);
   if (existing?.userId === user.id) return reauthenticateSession(db, existing, amr, now);
-  if (existing) await endSession(db, existing.id);
+  if (existing) await announceSessionEnd(c, await endSession(db, existing.id));
 
   const { session, secret } = await startSession(db, realm, user.id, amr, now);
-  setSessionCookie(c, realm, secret);
+  setSessionCookie(c, realm, secret, session.id);
   return session;
 }
 

@@ -4,6 +4,7 @@ import type { Database } from "../db/client";
 import type { Realm } from "../db/realms";
 import { findSessionBySecret, type Session } from "../db/sessions";
 import { clearHostCookie, readHostCookie, setHostCookie } from "../http/cookies";
+import { clearSessionStateCookie, setSessionStateCookie } from "./session-state-cookie";
 
 /** One SSO cookie per realm; realm names are limited to cookie-safe characters. */
 function cookieFor(realm: Realm): string {
@@ -22,10 +23,18 @@ export async function currentSession(
   return findSessionBySecret(db, realm, secret, now);
 }
 
-export function setSessionCookie(c: Context<AppEnv>, realm: Realm, secret: string): void {
+/** Sets the SSO cookie, and beside it the session state cookie the status iframe reads. */
+export function setSessionCookie(
+  c: Context<AppEnv>,
+  realm: Realm,
+  secret: string,
+  sessionId: string,
+): void {
   setHostCookie(c, cookieFor(realm), secret);
+  setSessionStateCookie(c, realm, sessionId);
 }
 
 export function clearSessionCookie(c: Context<AppEnv>, realm: Realm): void {
   clearHostCookie(c, cookieFor(realm));
+  clearSessionStateCookie(c, realm);
 }

@@ -78,8 +78,10 @@ export function providerMetadata(issuer: string) {
     require_pushed_authorization_requests: false,
     prompt_values_supported: ["none", "login", "consent", "select_account", "create"],
     authorization_response_iss_parameter_supported: true,
-    frontchannel_logout_supported: false,
-    backchannel_logout_supported: false,
+    frontchannel_logout_supported: true,
+    frontchannel_logout_session_supported: true,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
     ui_locales_supported: ["en", "de"],
   };
 }

@@ -1,10 +1,8 @@
 import type { Context } from "hono";
 import type { JWTPayload } from "jose";
-import { LoggedOutPage } from "../../templates/logged-out-page";
 import { LogoutConfirmPage } from "../../templates/logout-confirm-page";
 import type { AppEnv } from "../config";
 import { type Client, findClient } from "../db/clients";
-import { endSession } from "../db/sessions";
 import { issueCsrfToken, verifyCsrfToken } from "../http/csrf";
 import { OAuthError, PageError } from "../http/errors";
 import { logEvent } from "../http/log";
@@ -12,6 +10,8 @@ import { type Params, requestParams } from "../http/params";
 import { renderPage } from "../http/render";
 import { clearSessionCookie, currentSession } from "../login/sso-cookie";
 import { nowSeconds } from "../time";
+import { endBrowserSession } from "./end-session";
+import { loggedOutPage } from "./frontchannel-logout";
 import { verifyIdTokenHint } from "./id-token-hint";
 
 /** A hint that does not verify is refused on a page: it may not pick the session to end. */
@@ -68,17 +68,18 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
   }
 
   const ended = provenByHint ? hintedSession : session?.id;
+  const frontchannel = ended ? await endBrowserSession(c, ended) : [];
   if (ended) {
-    await endSession(db, ended);
     logEvent("logout", { realm: realm.id, sessionId: ended, client: client?.clientId });
   }
   if (ended === session?.id) clearSessionCookie(c, realm);
 
-  if (redirectUri === undefined) {
-    return renderPage(c, LoggedOutPage({ t: c.var.t, locale: c.var.locale }));
+  const target = redirectUri === undefined ? undefined : new URL(redirectUri);
+  if (target && params.state !== undefined) target.searchParams.set("state", params.state);
+  // Front-Channel Logout 1.0 §4: the relying parties' pages load before the redirect.
+  if (target === undefined || frontchannel.length > 0) {
+    return loggedOutPage(c, frontchannel, target?.toString());
   }
-  const target = new URL(redirectUri);
-  if (params.state !== undefined) target.searchParams.set("state", params.state);
   return c.redirect(target.toString(), 302);
 }
 

@@ -7,7 +7,7 @@ import {
   clientAuthenticatorType,
   registeredKeys,
 } from "./client-authentication";
-import { redirectUriProblem, webOriginProblem } from "./uris";
+import { logoutUrlProblem, redirectUriProblem, webOriginProblem } from "./uris";
 
 /**
  * The subset of Keycloak's RealmRepresentation that Latchkey imports. Unknown fields are
@@ -74,6 +74,11 @@ const lifespanAttribute = z
 
 /** Client scope names; those Latchkey does not have (e.g. microprofile-jwt) are ignored. */
 const clientScopeNames = z.array(z.string().max(255)).max(100);
+/** Keycloak keeps boolean client attributes as the strings "true" and "false". */
+const booleanAttribute = z.enum(["true", "false"]).transform((value) => value === "true");
+
+/** A logout URL attribute; Keycloak's exports carry "" for none. */
+const logoutUrl = problem((value) => (value === "" ? undefined : logoutUrlProblem(value)));
 
 const client = z
   .object({
@@ -90,6 +95,7 @@ const client = z
     defaultClientScopes: clientScopeNames.nullish(),
     optionalClientScopes: clientScopeNames.nullish(),
     clientAuthenticatorType: clientAuthenticatorType.nullish(),
+    frontchannelLogout: z.boolean().nullish(),
     redirectUris: z.array(problem(redirectUriProblem)).nullish(),
     webOrigins: z.array(problem(webOriginProblem)).nullish(),
     attributes: z
@@ -104,6 +110,10 @@ const client = z
         "client.session.idle.timeout": lifespanAttribute.nullish(),
         "client.session.max.lifespan": lifespanAttribute.nullish(),
         ...clientAuthenticationAttributes,
+        "backchannel.logout.url": logoutUrl.nullish(),
+        "backchannel.logout.session.required": booleanAttribute.nullish(),
+        "frontchannel.logout.url": logoutUrl.nullish(),
+        "frontchannel.logout.session.required": booleanAttribute.nullish(),
       })
       .nullish(),
   })

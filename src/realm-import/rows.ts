@@ -56,6 +56,7 @@ export async function clientRow(
   const redirectUris = rep.redirectUris ?? [];
   const postLogout = rep.attributes?.["post.logout.redirect.uris"] ?? [];
   const webOrigins = rep.webOrigins ?? [];
+  const attributes = rep.attributes ?? {};
 
   return {
     id,
@@ -89,6 +90,13 @@ export async function clientRow(
     requestObjectSignatureAlg: rep.attributes?.["request.object.signature.alg"] ?? null,
     requirePushedAuthorizationRequests:
       rep.attributes?.["require.pushed.authorization.requests"] === "true",
+    // An empty attribute means "none", as in Keycloak's admin console.
+    backchannelLogoutUrl: attributes["backchannel.logout.url"] || null,
+    backchannelLogoutSessionRequired: attributes["backchannel.logout.session.required"] ?? true,
+    // Keycloak's frontchannelLogout switch turns the front-channel URL off when false.
+    frontchannelLogoutUrl:
+      rep.frontchannelLogout === false ? null : attributes["frontchannel.logout.url"] || null,
+    frontchannelLogoutSessionRequired: attributes["frontchannel.logout.session.required"] ?? true,
     createdAt: now,
   };
 }

@@ -50,3 +50,18 @@ export function originsOf(uris: readonly string[]): string[] {
     .map((url) => url.origin);
   return [...new Set(origins)];
 }
+
+/**
+ * Why a front- or back-channel logout URL cannot be registered, or undefined when it can: an
+ * absolute http(s) URL without a fragment (Back-Channel Logout §2.2, Front-Channel Logout §2).
+ */
+export function logoutUrlProblem(uri: string): string | undefined {
+  if (!URL.canParse(uri)) return `"${uri}" is not an absolute URL`;
+
+  const url = new URL(uri);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return `"${uri}" must be an http or https URL`;
+  }
+  if (url.hash !== "" || uri.includes("#")) return `"${uri}" must not have a fragment (#)`;
+  return undefined;
+}

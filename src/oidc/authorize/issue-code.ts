@@ -69,14 +69,18 @@ export async function issueCode(
   session: Session,
   now: number,
 ): Promise<Response> {
+  // Session Management 1.0 §3: session_state, Keycloak's value (the session id, which is the
+  // tokens' `sid` and what the session state cookie holds).
+  const sessionState = { session_state: session.id };
   if (request.responseType === "code") {
-    return respondToClient(c, request, { code: await storeCode(c, request, session, now) });
+    const code = await storeCode(c, request, session, now);
+    return respondToClient(c, request, { code, ...sessionState });
   }
   if (request.responseType === "id_token") {
     const idToken = await frontChannelIdToken(c, request, session, now);
-    return respondToClient(c, request, { id_token: idToken });
+    return respondToClient(c, request, { id_token: idToken, ...sessionState });
   }
   const code = await storeCode(c, request, session, now);
   const idToken = await frontChannelIdToken(c, request, session, now, code);
-  return respondToClient(c, request, { code, id_token: idToken });
+  return respondToClient(c, request, { code, id_token: idToken, ...sessionState });
 }

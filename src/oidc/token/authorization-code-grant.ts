@@ -15,6 +15,7 @@ import { logEvent } from "../../http/log";
 import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
+import { announceSessionEnd } from "../backchannel/announce";
 import { hasScope } from "../scopes";
 import { mintTokens } from "./mint";
 import { checkCodeVerifier } from "./pkce";
@@ -37,7 +38,7 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
   // RFC 6749 §4.1.2: a code used twice revokes the tokens already issued from it; like
   // Keycloak, the session it was issued in ends too.
   if (result.outcome === "replayed") {
-    await revokeReplayedCode(db, result.code);
+    await announceSessionEnd(c, await revokeReplayedCode(db, result.code));
     logEvent("code.replayed", { realm: realm.id, client: client.clientId });
     throw new OAuthError("invalid_grant", "The authorization code was already used.");
   }

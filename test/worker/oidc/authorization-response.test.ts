@@ -19,7 +19,12 @@ describe("response_mode=form_post (OAuth 2.0 Form Post Response Mode)", () => {
 
     const { action, hidden } = readForm(html, realm.oidc);
     expect(action).toBe(SPA_REDIRECT);
-    expect(hidden).toEqual({ code: expect.any(String), state: "state-123", iss: realm.issuer });
+    expect(hidden).toEqual({
+      code: expect.any(String),
+      session_state: expect.any(String),
+      state: "state-123",
+      iss: realm.issuer,
+    });
 
     const tokens = await tokenRequest(realm.oidc, {
       grant_type: "authorization_code",
@@ -54,7 +59,7 @@ describe("response_mode=form_post (OAuth 2.0 Form Post Response Mode)", () => {
     const { action, hidden } = readForm(await response.text(), realm.oidc);
     expect(response.status).toBe(200);
     expect(action).toBe(SPA_REDIRECT);
-    expect(Object.keys(hidden).sort()).toEqual(["code", "iss", "state"]);
+    expect(Object.keys(hidden).sort()).toEqual(["code", "iss", "session_state", "state"]);
   });
 });
 

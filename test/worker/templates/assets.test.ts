@@ -19,6 +19,13 @@ describe("static assets", () => {
   });
 
   it("serves nothing else", () => {
-    expect(Object.keys(assets).sort()).toEqual(["form-post.js", "styles.css"]);
+    expect(Object.keys(assets).sort()).toEqual([
+      "3p-cookies-step1.js",
+      "3p-cookies-step2.js",
+      "form-post.js",
+      "frontchannel-logout.js",
+      "login-status-iframe.js",
+      "styles.css",
+    ]);
   });
 });

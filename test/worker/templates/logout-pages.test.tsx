@@ -62,7 +62,8 @@ describe("LoggedOutPage", () => {
     const html = String(await page.toString());
 
     expect(html).toContain(
-      '<a href="https://app.example/?a=1&amp;b=2" class="button primary">Continue</a>',
+      '<a id="continue" href="https://app.example/?a=1&amp;b=2" class="button primary">' +
+        "Continue</a>",
     );
   });
 
