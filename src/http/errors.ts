@@ -15,7 +15,6 @@ export type OAuthErrorCode =
   | "login_required"
   | "interaction_required"
   | "consent_required"
-  | "account_selection_required"
   | "invalid_token"
   | "request_not_supported"
   | "request_uri_not_supported"

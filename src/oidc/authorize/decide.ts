@@ -4,7 +4,6 @@ import type { AuthorizationRequest } from "./request";
 export type Decision =
   | "issue_code"
   | "login_required"
-  | "account_selection_required"
   | "show_login"
   | "show_registration"
   | "show_select_account";
@@ -31,9 +30,8 @@ export function decide(
     (request.maxAge === 0 || now - session.authTime > request.maxAge);
 
   if (request.prompt.includes("none")) {
-    // OpenID Connect Core §3.1.2.6: someone is signed in, but not the hinted person; choosing
-    // another account needs a page.
-    if (session === undefined && current !== undefined) return "account_selection_required";
+    // A session of someone other than the hinted person answers login_required too: the
+    // hinted person must sign in, which needs a page.
     return session === undefined || tooOld ? "login_required" : "issue_code";
   }
   if (request.prompt.includes("create")) return "show_registration";

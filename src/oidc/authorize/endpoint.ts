@@ -54,12 +54,6 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
         request,
         new OAuthError("login_required", "The person must sign in."),
       );
-    case "account_selection_required":
-      return respondWithError(
-        c,
-        request,
-        new OAuthError("account_selection_required", "The person must choose an account."),
-      );
     case "show_select_account":
       return showSelectAccountPage(c, request, session as NonNullable<typeof session>);
     case "show_registration":

@@ -110,7 +110,13 @@ describe("hybrid flow: response_type=code id_token (OpenID Connect Core §3.3)",
 
     const { action, hidden } = readForm(await response.text(), realm.oidc);
     expect(action).toBe(WEB_REDIRECT);
-    expect(Object.keys(hidden).sort()).toEqual(["code", "id_token", "iss", "state"]);
+    expect(Object.keys(hidden).sort()).toEqual([
+      "code",
+      "id_token",
+      "iss",
+      "session_state",
+      "state",
+    ]);
   });
 });
 

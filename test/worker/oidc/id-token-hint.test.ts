@@ -32,14 +32,14 @@ describe("id_token_hint at the authorization endpoint (OpenID Connect Core §3.1
     expect(callback.get("code")).toBeTruthy();
   });
 
-  it("answers account_selection_required to prompt=none for someone else's hint", async () => {
+  it("answers login_required with prompt=none when the hint names someone else", async () => {
     const realm = await seedRealm();
     const { browser } = await signedInWithIdToken(realm.oidc);
     const hint = await someoneElsesHint(realm);
     const { params } = await spaRequest({ prompt: "none", id_token_hint: hint });
 
     const callback = callbackParams(await authorize(realm.oidc, params, browser), SPA_REDIRECT);
-    expect(callback.get("error")).toBe("account_selection_required");
+    expect(callback.get("error")).toBe("login_required");
     expect(callback.has("code")).toBe(false);
   });
 
