@@ -23,6 +23,8 @@ export type RegisteredClientUpdate = Pick<
   | "serviceAccountsEnabled"
   | "idTokenAlg"
   | "implicitFlowEnabled"
+  | "jwks"
+  | "jwksUri"
   | "registrationTokenHash"
 >;
 

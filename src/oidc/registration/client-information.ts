@@ -6,6 +6,14 @@ export interface IssuedSecrets {
   registrationAccessToken?: string;
 }
 
+/** The token_endpoint_auth_method a client row stands for. */
+function authMethod(client: Client): string {
+  if (client.publicClient) return "none";
+  if (client.clientAuthenticatorType === "client-jwt") return "private_key_jwt";
+  if (client.clientAuthenticatorType === "client-secret-jwt") return "client_secret_jwt";
+  return "client_secret_basic";
+}
+
 /**
  * The client information response (RFC 7591 §3.2.1, RFC 7592 §3): the metadata as Latchkey
  * holds it. Values it replaced, such as `client_secret_post` answered as the basic method it
@@ -26,7 +34,7 @@ export function clientInformation(client: Client, issuer: string, secrets: Issue
   return {
     client_id: client.clientId,
     ...(secrets.clientSecret ? { client_secret: secrets.clientSecret } : {}),
-    ...(client.publicClient ? {} : { client_secret_expires_at: 0 }),
+    ...(client.secretHash === null ? {} : { client_secret_expires_at: 0 }),
     client_id_issued_at: client.createdAt,
     ...(secrets.registrationAccessToken
       ? { registration_access_token: secrets.registrationAccessToken }
@@ -37,7 +45,9 @@ export function clientInformation(client: Client, issuer: string, secrets: Issue
     ...(client.name ? { client_name: client.name } : {}),
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
-    token_endpoint_auth_method: client.publicClient ? "none" : "client_secret_basic",
+    token_endpoint_auth_method: authMethod(client),
+    ...(client.jwks ? { jwks: client.jwks } : {}),
+    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
     grant_types: grantTypes,
     response_types: responseTypes,
     ...(client.idTokenAlg ? { id_token_signed_response_alg: client.idTokenAlg } : {}),

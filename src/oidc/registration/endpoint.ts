@@ -7,6 +7,7 @@ import {
   insertRegisteredClient,
   updateRegisteredClient,
 } from "../../db/client-registrations";
+import { sealClientSecret } from "../../db/client-secret";
 import { type Client, findClient } from "../../db/clients";
 import { isInitialAccessTokenUsable, useInitialAccessToken } from "../../db/initial-access-tokens";
 import { OAuthError } from "../../http/errors";
@@ -72,7 +73,16 @@ function settings(metadata: ClientMetadata) {
     serviceAccountsEnabled: metadata.grantTypes.includes("client_credentials"),
     implicitFlowEnabled: metadata.grantTypes.includes("implicit"),
     idTokenAlg: metadata.idTokenAlg ?? null,
+    jwks: metadata.jwks ?? null,
+    jwksUri: metadata.jwksUri ?? null,
   };
+}
+
+/** Keycloak's clientAuthenticatorType for a token_endpoint_auth_method. */
+function authenticatorType(method: string): Client["clientAuthenticatorType"] {
+  if (method === "private_key_jwt") return "client-jwt";
+  if (method === "client_secret_jwt") return "client-secret-jwt";
+  return "client-secret";
 }
 
 /** Client registration (RFC 7591 §3.1): 201 with the client information and its secrets. */
@@ -85,16 +95,25 @@ export async function registerClient(c: Context<AppEnv>): Promise<Response> {
     throw new OAuthError("invalid_token", "The initial access token is not valid.");
   }
 
-  const publicClient = metadata.tokenEndpointAuthMethod === "none";
-  const clientSecret = publicClient ? undefined : randomToken();
+  const method = metadata.tokenEndpointAuthMethod;
+  const publicClient = method === "none";
+  // private_key_jwt clients prove themselves with their keys and get no secret.
+  const clientSecret = publicClient || method === "private_key_jwt" ? undefined : randomToken();
   const registrationAccessToken = randomToken();
+  const id = randomId();
   const row = {
-    id: randomId(),
+    id,
     realmId: realm.id,
     clientId: randomId(),
     enabled: true,
     publicClient,
+    clientAuthenticatorType: authenticatorType(method),
     secretHash: clientSecret ? await sha256(clientSecret) : null,
+    // client_secret_jwt signs with the secret itself, so it is kept sealed as well.
+    secretSealed:
+      clientSecret && method === "client_secret_jwt"
+        ? await sealClientSecret(c.env.KEY_ENCRYPTION_SECRET, id, clientSecret)
+        : null,
     pkceRequired: false,
     // Nobody vouched for a client registered without an initial access token: like Keycloak's
     // anonymous registration policy, it must ask each person for consent.
@@ -106,7 +125,8 @@ export async function registerClient(c: Context<AppEnv>): Promise<Response> {
   await insertRegisteredClient(db, row);
   logEvent("client.registered", { realm: realm.id, clientId: row.clientId });
 
-  const client = { ...row, name: row.name } as Client;
+  const client = await findClient(db, realm.id, row.clientId);
+  if (!client) throw new Error("The registered client cannot be read back.");
   const secrets = { clientSecret, registrationAccessToken };
   return c.json(clientInformation(client, c.var.issuer, secrets), 201);
 }
@@ -153,10 +173,15 @@ export async function updateClient(c: Context<AppEnv>): Promise<Response> {
       constantTimeEqual(await sha256(metadata.clientSecret), client.secretHash);
     if (!matches) throw new OAuthError("invalid_request", "client_secret does not match.");
   }
-  if ((metadata.tokenEndpointAuthMethod === "none") !== client.publicClient) {
+  const method = metadata.tokenEndpointAuthMethod;
+  if (
+    (method === "none") !== client.publicClient ||
+    authenticatorType(method) !== client.clientAuthenticatorType
+  ) {
+    // Basic and post are one kind; moving to another kind would need new credentials.
     throw new OAuthError(
       "invalid_client_metadata",
-      "token_endpoint_auth_method cannot change between none and a secret.",
+      "token_endpoint_auth_method can only change between client_secret_basic and _post.",
     );
   }
 

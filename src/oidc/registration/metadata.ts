@@ -1,10 +1,17 @@
 import { z } from "zod";
 import { OAuthError } from "../../http/errors";
 import { SIGNING_ALGS, type SigningAlg } from "../../keys/generate";
+import { jwksString, jwksUrl } from "../../realm-import/client-authentication";
 import { redirectUriProblem } from "../../realm-import/uris";
 
 /** The token endpoint authentication methods a registered client may choose. */
-export const registrationAuthMethods = ["client_secret_basic", "client_secret_post", "none"];
+export const registrationAuthMethods = [
+  "client_secret_basic",
+  "client_secret_post",
+  "client_secret_jwt",
+  "private_key_jwt",
+  "none",
+];
 export const registrationGrantTypes = [
   "authorization_code",
   "implicit",
@@ -29,6 +36,8 @@ const metadataShape = z.object({
   client_name: z.string().max(255).optional(),
   application_type: z.string().max(16).optional(),
   id_token_signed_response_alg: z.string().max(16).optional(),
+  jwks: z.unknown().optional(),
+  jwks_uri: uri.optional(),
   client_id: z.string().max(255).optional(),
   client_secret: z.string().max(1024).optional(),
 });
@@ -43,6 +52,9 @@ export interface ClientMetadata {
   clientName?: string;
   applicationType: "web" | "native";
   idTokenAlg?: SigningAlg;
+  /** The client's public keys, by value or by reference, for private_key_jwt. */
+  jwks?: { keys: JsonWebKey[] };
+  jwksUri?: string;
   /** Present on RFC 7592 updates: must name the client being updated. */
   clientId?: string;
   clientSecret?: string;
@@ -86,6 +98,29 @@ function checkConsistency(metadata: ClientMetadata): void {
   const isPublic = metadata.tokenEndpointAuthMethod === "none";
   if (isPublic && metadata.grantTypes.includes("client_credentials")) {
     throw metadataError("client_credentials needs client authentication, not none.");
+  }
+}
+
+/**
+ * OpenID Connect Registration §2: `jwks` and `jwks_uri` are public keys, one or the other,
+ * checked as realm files check them; private_key_jwt needs one of them.
+ */
+function checkKeys(metadata: ClientMetadata, jwks: unknown, jwksUri: string | undefined) {
+  if (jwks !== undefined && jwksUri !== undefined) {
+    throw metadataError("Register jwks or jwks_uri, not both.");
+  }
+  if (jwks !== undefined) {
+    const parsed = jwksString.safeParse(JSON.stringify(jwks));
+    if (!parsed.success) throw metadataError(`jwks ${parsed.error.issues[0]?.message}.`);
+    metadata.jwks = parsed.data;
+  }
+  if (jwksUri !== undefined) {
+    const parsed = jwksUrl.safeParse(jwksUri);
+    if (!parsed.success) throw metadataError(`jwks_uri: ${parsed.error.issues[0]?.message}.`);
+    metadata.jwksUri = jwksUri;
+  }
+  if (metadata.tokenEndpointAuthMethod === "private_key_jwt" && !metadata.jwks && !jwksUri) {
+    throw metadataError("private_key_jwt needs the client's keys in jwks or jwks_uri.");
   }
 }
 
@@ -140,5 +175,6 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
     checkAllowed([metadata.idTokenAlg], SIGNING_ALGS, "id_token_signed_response_alg");
   }
   checkConsistency(metadata);
+  checkKeys(metadata, p.jwks, p.jwks_uri);
   return metadata;
 }

@@ -10,7 +10,11 @@ export const signerKeys = await generateKeyPair("ES256", { extractable: true });
 /** A key pair nobody registered. */
 export const strangerKeys = await generateKeyPair("ES256", { extractable: true });
 
-const signerJwk = { ...(await exportJWK(signerKeys.publicKey)), kid: "signer-1", use: "sig" };
+export const signerJwk = {
+  ...(await exportJWK(signerKeys.publicKey)),
+  kid: "signer-1",
+  use: "sig",
+};
 
 /**
  * A realm with `signer` (client-jwt: private_key_jwt with registered keys) and `hmac`
