@@ -1,39 +1,16 @@
 import type { Context } from "hono";
 import { base64url } from "jose";
 import type { AppEnv } from "../config";
+import { derivedKey } from "../crypto/derived-key";
 import { constantTimeEqual } from "../crypto/digest";
 import { randomToken } from "../crypto/random";
-import { secretBytes } from "../crypto/secret";
 import { readHostCookie, setHostCookie } from "./cookies";
 import { PageError } from "./errors";
 
 const COOKIE = "lk_csrf";
-const keyCache = new Map<string, Promise<CryptoKey>>();
-
 /** HMAC key for CSRF tokens, derived from the deployment secret with its own label. */
 function csrfKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = (async () => {
-      const material = await crypto.subtle.importKey("raw", secretBytes(secret), "HKDF", false, [
-        "deriveKey",
-      ]);
-      return crypto.subtle.deriveKey(
-        {
-          name: "HKDF",
-          hash: "SHA-256",
-          salt: new Uint8Array(),
-          info: new TextEncoder().encode("latchkey csrf v1"),
-        },
-        material,
-        { name: "HMAC", hash: "SHA-256", length: 256 },
-        false,
-        ["sign"],
-      );
-    })();
-    keyCache.set(secret, key);
-  }
-  return key;
+  return derivedKey(secret, "latchkey csrf v1", { name: "HMAC", hash: "SHA-256" }, ["sign"]);
 }
 
 async function tokenFor(secret: string, cookieValue: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { base64url } from "jose";
-import { secretBytes } from "../crypto/secret";
+import { derivedKey } from "../crypto/derived-key";
 
 /** Why a sealed blob could not be opened: never a partial or garbled plaintext. */
 export class SealError extends Error {
@@ -12,9 +12,6 @@ const IV_BYTES = 12;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-// Derivation costs a few WebCrypto calls; the secret does not change within an isolate.
-const derivedKeys = new Map<string, Promise<CryptoKey>>();
 
 /** Encrypts `plaintext` with AES-256-GCM, bound to `aad`, as `v1.<iv>.<ciphertext>`. */
 export async function seal(secret: string, plaintext: string, aad: string): Promise<string> {
@@ -55,26 +52,5 @@ export async function unseal(secret: string, sealed: string, aad: string): Promi
 }
 
 function sealingKey(secret: string): Promise<CryptoKey> {
-  let key = derivedKeys.get(secret);
-  if (!key) {
-    key = deriveSealingKey(secret);
-    key.catch(() => derivedKeys.delete(secret));
-    derivedKeys.set(secret, key);
-  }
-  return key;
-}
-
-// HKDF with its own `info` label, so the same secret can derive other keys (CSRF) independently.
-async function deriveSealingKey(secret: string): Promise<CryptoKey> {
-  const material = await crypto.subtle.importKey("raw", secretBytes(secret), "HKDF", false, [
-    "deriveKey",
-  ]);
-
-  return crypto.subtle.deriveKey(
-    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: encoder.encode(INFO) },
-    material,
-    { name: "AES-GCM", length: 256 },
-    false,
-    ["encrypt", "decrypt"],
-  );
+  return derivedKey(secret, INFO, { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]);
 }

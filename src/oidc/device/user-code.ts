@@ -1,5 +1,5 @@
 import { base64url } from "jose";
-import { secretBytes } from "../../crypto/secret";
+import { derivedKey } from "../../crypto/derived-key";
 
 /**
  * RFC 8628 §6.1: a case-insensitive alphabet without vowels (no words) and without look-alike
@@ -33,32 +33,10 @@ export function normalizeUserCode(typed: string): string | undefined {
   return [...letters].every((letter) => ALPHABET.includes(letter)) ? letters : undefined;
 }
 
-const keyCache = new Map<string, Promise<CryptoKey>>();
-
 /** HMAC key for user codes, derived from the deployment secret with its own label. */
 function userCodeKey(secret: string): Promise<CryptoKey> {
-  let key = keyCache.get(secret);
-  if (!key) {
-    key = (async () => {
-      const material = await crypto.subtle.importKey("raw", secretBytes(secret), "HKDF", false, [
-        "deriveKey",
-      ]);
-      return crypto.subtle.deriveKey(
-        {
-          name: "HKDF",
-          hash: "SHA-256",
-          salt: new Uint8Array(),
-          info: new TextEncoder().encode("latchkey user code v1"),
-        },
-        material,
-        { name: "HMAC", hash: "SHA-256", length: 256 },
-        false,
-        ["sign"],
-      );
-    })();
-    keyCache.set(secret, key);
-  }
-  return key;
+  const hmac = { name: "HMAC", hash: "SHA-256" } as const;
+  return derivedKey(secret, "latchkey user code v1", hmac, ["sign"]);
 }
 
 /**
