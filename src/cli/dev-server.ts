@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { persistFlag, spawnWrangler } from "./wrangler";
 
@@ -23,6 +24,28 @@ export function startDevServer(
     });
   }
   return child;
+}
+
+/**
+ * Fails when something already listens on the port: otherwise the readiness check below would
+ * take that other server's answers for ours, and announce a server that never started.
+ */
+export async function assertPortFree(port: number): Promise<void> {
+  const server = createServer();
+  const listening = new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, resolve);
+  });
+  try {
+    await listening;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new Error(`Port ${port} is in use; stop what runs there or pick --port <number>`);
+    }
+    throw error;
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 /** Resolves once the server answers HTTP on the port, or rejects if the process exits first. */

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { parseStartArgs, usage } from "./args";
-import { startDevServer, waitUntilListening } from "./dev-server";
+import { assertPortFree, startDevServer, waitUntilListening } from "./dev-server";
 import { ensureDevVars } from "./dev-vars";
 import { importRealmFiles } from "./import";
 import { applyMigrations } from "./migrations";
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     return;
   }
 
+  await assertPortFree(options.port);
   const devVars = await ensureDevVars(root);
   if (devVars !== "kept") log(`Wrote a new KEY_ENCRYPTION_SECRET to .dev.vars (${devVars})`);
 
