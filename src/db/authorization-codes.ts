@@ -67,6 +67,14 @@ export async function consumeAuthorizationCode(
 }
 
 /**
+ * Forgets a code whose exchange failed after it was consumed. Nothing was issued from it, so a
+ * later use is no replay to revoke for: it answers as an unknown code, and the session stays.
+ */
+export async function discardCode(db: Database, codeHash: string): Promise<void> {
+  await db.delete(authorizationCodes).where(eq(authorizationCodes.codeHash, codeHash));
+}
+
+/**
  * Answers a replayed code: the code's row, the session it was issued in and every refresh
  * token of that session go in one batch. Ending the session also stops the access tokens
  * issued from the code at userinfo and introspection, which check the session. The code's

@@ -2,8 +2,10 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../config";
 import {
+  type AuthorizationCode,
   authorizationCodeRow,
   consumeAuthorizationCode,
+  discardCode,
   revokeReplayedCode,
 } from "../../db/authorization-codes";
 import type { Client } from "../../db/clients";
@@ -27,6 +29,23 @@ const codeGrantParams = z.object({
   code_verifier: z.string().max(512).optional(),
 });
 
+/** RFC 6749 §4.1.3 and RFC 7636 §4.6: the code was issued to this client, URI and verifier. */
+async function checkBinding(
+  code: AuthorizationCode,
+  realmId: string,
+  client: Client,
+  redirectUri: string,
+  codeVerifier: string | undefined,
+) {
+  if (code.realmId !== realmId || code.clientId !== client.id) {
+    throw new OAuthError("invalid_grant", "The code was issued to another client.");
+  }
+  if (code.redirectUri !== redirectUri) {
+    throw new OAuthError("invalid_grant", "redirect_uri does not match the authorization request.");
+  }
+  await checkCodeVerifier(code.codeChallenge, codeVerifier);
+}
+
 /** The `authorization_code` grant (RFC 6749 §4.1.3) with PKCE (RFC 7636). */
 export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client, params: Params) {
   const { db, realm } = c.var;
@@ -47,13 +66,13 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
   }
 
   const code = result.code;
-  if (code.realmId !== realm.id || code.clientId !== client.id) {
-    throw new OAuthError("invalid_grant", "The code was issued to another client.");
+  try {
+    await checkBinding(code, realm.id, client, redirect_uri, code_verifier);
+  } catch (error) {
+    // The code is spent either way; nothing came of it, so a retry is no replay.
+    await discardCode(db, code.codeHash);
+    throw error;
   }
-  if (code.redirectUri !== redirect_uri) {
-    throw new OAuthError("invalid_grant", "redirect_uri does not match the authorization request.");
-  }
-  await checkCodeVerifier(code.codeChallenge, code_verifier);
 
   const [session, user] = await Promise.all([
     findSessionById(db, realm, code.sessionId, now),

@@ -226,6 +226,24 @@ describe("PKCE at the token endpoint (RFC 7636 §4.6)", () => {
     );
     await expectInvalidGrant(await exchangeSpaCode(realm.oidc, { code, code_verifier: verifier }));
   });
+
+  it("keeps the session when a refused code is retried: nothing was issued from it", async () => {
+    const realm = await seedRealm();
+    const { browser, code, verifier } = await spaCode(realm.oidc);
+
+    const wrongUri = await exchangeSpaCode(realm.oidc, {
+      code,
+      code_verifier: verifier,
+      redirect_uri: "https://spa.example/other",
+    });
+    await expectInvalidGrant(wrongUri);
+    await expectInvalidGrant(await exchangeSpaCode(realm.oidc, { code, code_verifier: verifier }));
+
+    // A replay would have ended the session; this retry must not.
+    const { params } = await spaRequest({ prompt: "none" });
+    const again = redirectParams(await browser.get(authorizeUrl(realm.oidc, params)));
+    expect(again.get("code")).toBeTruthy();
+  });
 });
 
 describe("single-use authorization codes (RFC 6749 §4.1.2, §10.5)", () => {
