@@ -27,6 +27,25 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
     });
   });
 
+  it("advertises the session status iframe as check_session_iframe, and it answers", async () => {
+    const realm = await seedRealm();
+
+    const config = await metadata(`${realm.issuer}/.well-known/openid-configuration`);
+    expect(config.check_session_iframe).toBe(`${realm.oidc}/login-status-iframe.html`);
+    const iframe = await SELF.fetch(String(config.check_session_iframe));
+    expect(iframe.status).toBe(200);
+    expect(iframe.headers.get("content-type")).toContain("text/html");
+  });
+
+  it("lists the address and phone claims the scopes release", async () => {
+    const realm = await seedRealm();
+
+    const config = await metadata(`${realm.issuer}/.well-known/openid-configuration`);
+    expect(config.claims_supported).toEqual(
+      expect.arrayContaining(["address", "phone_number", "phone_number_verified", "c_hash"]),
+    );
+  });
+
   it("takes the issuer's origin from the request, so it matches where it was fetched", async () => {
     const realm = await seedRealm();
 
