@@ -9,11 +9,18 @@ export const PASSWORD_MIN_LENGTH = 8;
 
 const message = (key: MessageKey) => ({ message: key });
 
+/**
+ * Control characters (Unicode Cc) and the bidirectional overrides and isolates: invisible in a
+ * name, they would travel into tokens and pages where they can disguise what a name says.
+ */
+const INVISIBLE_CONTROLS = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+
 const name = z
   .string(message("register.fieldRequired"))
   .trim()
   .min(1, message("register.fieldRequired"))
-  .max(255, message("register.fieldTooLong"));
+  .max(255, message("register.fieldTooLong"))
+  .refine((value) => !INVISIBLE_CONTROLS.test(value), message("register.fieldInvalidCharacters"));
 
 /**
  * Beyond the address syntax: no characters that need quoting in the local part, and a domain

@@ -73,6 +73,16 @@ describe("self-service sign-up", () => {
     ["an invalid email", { email: "not-an-email" }, "Please enter a valid email address."],
     ["a missing first name", { firstName: "" }, "This field is required."],
     [
+      "a control character in a name",
+      { firstName: "Gr\u0000ace" },
+      "This entry contains characters that are not allowed.",
+    ],
+    [
+      "a right-to-left override in a name",
+      { lastName: "Hop\u202Eper" },
+      "This entry contains characters that are not allowed.",
+    ],
+    [
       "an over-long password",
       { password: "x".repeat(1025), "password-confirm": "x".repeat(1025) },
       "Use at most 1024 characters.",
@@ -88,6 +98,17 @@ describe("self-service sign-up", () => {
     expect(html).toContain(message);
     expect(html).not.toContain("a long passphrase");
     expect(await userCount(realm.name)).toBe(1);
+  });
+
+  it("accepts names in any script, with accents and apostrophes", async () => {
+    const realm = await seedRealm();
+    const names = { firstName: "Zoë-Ŝarlot", lastName: "O'Brien 李" };
+    const response = await register(new Browser(), signUpPage(realm.name), {
+      ...person,
+      ...names,
+    });
+    expect(response.status).toBe(303);
+    expect(await userCount(realm.name)).toBe(2);
   });
 
   it.each(["a@b", "<x>@example.com", "a b@example.com", "x@exa_mple/com"])(
