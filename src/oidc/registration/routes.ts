@@ -19,8 +19,10 @@ registrationRoutes.onError((error, c) => {
   if (!(error instanceof OAuthError)) return handleError(error, c);
   c.header("Cache-Control", "no-store");
   if (error.code === "invalid_token") {
-    // RFC 6750 §3: a missing or bad bearer token gets a challenge.
-    c.header("WWW-Authenticate", `Bearer realm="${c.var.realm.name}", error="invalid_token"`);
+    // RFC 6750 §3.1: a challenge always; the error code only when a token was presented.
+    const challenge = `Bearer realm="${c.var.realm.name}"`;
+    const presented = c.req.header("authorization") !== undefined;
+    c.header("WWW-Authenticate", presented ? `${challenge}, error="invalid_token"` : challenge);
   }
   return c.json(error.toJSON(), error.status as 400);
 });

@@ -163,7 +163,8 @@ describe("dynamic client registration (RFC 7591)", () => {
     const closed = await seedRealm();
     const refused = await register(closed, serviceMetadata);
     await expectError(refused, 401, "invalid_token");
-    expect(refused.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    // RFC 6750 §3.1: no error code in the challenge when no token was sent.
+    expect(refused.headers.get("www-authenticate")).toBe(`Bearer realm="${closed.name}"`);
 
     const open = await seedRealm({ clientRegistrationAnonymous: true });
     expect((await register(open, serviceMetadata)).status).toBe(201);
@@ -188,7 +189,9 @@ describe("dynamic client registration (RFC 7591)", () => {
 
   it("refuses a bad initial access token even where the realm is open", async () => {
     const open = await seedRealm({ clientRegistrationAnonymous: true });
-    await expectError(await register(open, serviceMetadata, "not-a-token"), 401, "invalid_token");
+    const refused = await register(open, serviceMetadata, "not-a-token");
+    await expectError(refused, 401, "invalid_token");
+    expect(refused.headers.get("www-authenticate")).toContain('error="invalid_token"');
   });
 
   it("uses an initial access token only as many times as it allows", async () => {
