@@ -20,6 +20,10 @@ Options:
   --local                  the local database that \`npm start\` and \`wrangler dev\` use
   --persist-to <dir>       with --local: where the local data lives (default .wrangler/state)
   -h, --help               show this help
+
+Clients with clientAuthenticatorType client-secret-jwt keep their secret sealed with the
+worker's KEY_ENCRYPTION_SECRET. --local takes it from .dev.vars (made if missing); --remote takes
+it from the KEY_ENCRYPTION_SECRET environment variable, which must hold the deployed secret.
 `;
 
 /** Parses the import-realm command's flags; relative paths are taken from `cwd`. */

@@ -3,8 +3,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ImportResult } from "../realm-import/import-realm";
 import { applySqlFile, type D1Target, describeTarget, existingRealms } from "./d1-target";
+import { ensureDevVars } from "./dev-vars";
 import { importRealmFiles } from "./import";
 import { importRealmUsage, parseImportRealmArgs } from "./import-realm-args";
+import { keyEncryptionSecretFor } from "./key-encryption-secret";
 import { realmDataSql } from "./realm-sql";
 import {
   createStaging,
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
     return;
   }
   const target = describeTarget(root, options.target);
+  if (options.target.kind === "local") await ensureDevVars(root);
+  const keyEncryptionSecret = await keyEncryptionSecretFor(root, options.target);
 
   log("Checking the realm files by importing them into a temporary local database");
   const staging = await createStaging(root);
@@ -38,12 +42,10 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
   try {
-    const staged = await importRealmFiles(
-      root,
-      staging.persistTo,
-      options.realmFiles,
-      staging.config,
-    );
+    const staged = await importRealmFiles(root, staging.persistTo, options.realmFiles, {
+      configPath: staging.config,
+      keyEncryptionSecret,
+    });
     const fresh = await skipExisting(staging, options.target, staged, target);
     if (fresh.length === 0) {
       log(`Nothing to import into ${target}`);

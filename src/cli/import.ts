@@ -15,6 +15,14 @@ export function proxyPersistPath(root: string, persistTo: string | undefined): s
   return join(persistTo ?? join(root, ".wrangler", "state"), "v3");
 }
 
+/** How realm files are imported besides where to. */
+export interface ImportFilesOptions {
+  /** Another wrangler configuration file whose local `DB` receives the realms. */
+  configPath?: string;
+  /** Seals client-secret-jwt secrets; the worker that serves the realms must run with it. */
+  keyEncryptionSecret?: string;
+}
+
 /**
  * Imports realm files, in order, into the local D1 database that `wrangler dev` uses (or, with
  * another wrangler configuration file, into that configuration's local `DB`).
@@ -23,8 +31,9 @@ export async function importRealmFiles(
   root: string,
   persistTo: string | undefined,
   files: string[],
-  configPath?: string,
+  options: ImportFilesOptions = {},
 ): Promise<ImportResult[]> {
+  const { configPath, keyEncryptionSecret } = options;
   const representations = await Promise.all(files.map((file) => readRealmFile(root, file)));
   const config = configPath ? { path: configPath, remove: async () => {} } : await d1Only(root);
 
@@ -40,7 +49,8 @@ export async function importRealmFiles(
       const db = database(proxy.env.DB);
       const results: ImportResult[] = [];
       for (const [index, representation] of representations.entries()) {
-        results.push(await importOne(db, representation, displayPath(root, files[index] ?? "")));
+        const name = displayPath(root, files[index] ?? "");
+        results.push(await importOne(db, representation, name, keyEncryptionSecret));
       }
       return results;
     } finally {
@@ -87,9 +97,10 @@ async function importOne(
   db: ReturnType<typeof database>,
   representation: unknown,
   name: string,
+  keyEncryptionSecret: string | undefined,
 ): Promise<ImportResult> {
   try {
-    return await importRealm(db, representation);
+    return await importRealm(db, representation, { keyEncryptionSecret });
   } catch (error) {
     if (error instanceof ImportError)
       throw new Error(`${name} cannot be imported:\n${error.message}`);

@@ -3,6 +3,7 @@ import { parseStartArgs, usage } from "./args";
 import { assertPortFree, startDevServer, waitUntilListening } from "./dev-server";
 import { ensureDevVars } from "./dev-vars";
 import { importRealmFiles } from "./import";
+import { keyEncryptionSecretFor } from "./key-encryption-secret";
 import { applyMigrations } from "./migrations";
 
 /** `npm start`: local Latchkey on wrangler dev, with migrations applied and realms imported. */
@@ -22,7 +23,10 @@ async function main(): Promise<void> {
   log("Applying D1 migrations to the local database");
   await applyMigrations(root, options.persistTo);
 
-  const imports = await importRealmFiles(root, options.persistTo, options.realmFiles);
+  const keyEncryptionSecret = await keyEncryptionSecretFor(root, { kind: "local" });
+  const imports = await importRealmFiles(root, options.persistTo, options.realmFiles, {
+    keyEncryptionSecret,
+  });
   for (const { realm, created } of imports) {
     log(created ? `Imported realm ${realm}` : `Realm ${realm} exists already; import skipped`);
   }

@@ -69,9 +69,8 @@ function checkSealable(rep: RealmRepresentation, secret: string | undefined): vo
     (c) => !c.publicClient && c.clientAuthenticatorType === "client-secret-jwt",
   );
   if (index < 0) return;
-  // TODO(import-sealed-secrets): the CLI imports without KEY_ENCRYPTION_SECRET, so such
-  // clients can only be seeded from inside the worker; passing the secret would close it.
-  const message = "client-secret-jwt clients can only be imported with KEY_ENCRYPTION_SECRET";
+  const message =
+    "a client-secret-jwt client's secret is sealed with KEY_ENCRYPTION_SECRET, and none was given";
   throw ImportError.at(["clients", index, "clientAuthenticatorType"], message);
 }
 

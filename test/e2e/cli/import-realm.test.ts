@@ -38,7 +38,11 @@ beforeAll(async () => {
   await ensureDevVars(root);
   app = await startCallbackServer();
 
-  files.first = await writeRealm("first.json", realm("imported", app.origin, person));
+  const first = realm("imported", app.origin, person);
+  files.first = await writeRealm("first.json", {
+    ...first,
+    clients: [...first.clients, introspector],
+  });
   files.second = await writeRealm("second.json", realm("second", app.origin, person));
   files.third = await writeRealm("third.json", realm("third", app.origin, person));
   const bad = realm("broken", app.origin, person);
@@ -80,6 +84,17 @@ describe("npm run import-realm, into a local D1 database as the deployed one wou
       const tokens = await client.authorizationCodeGrant(config, response, request.checks);
 
       expect(tokens.claims()).toMatchObject({ email: person.email, azp: "imported-app" });
+
+      // The CLI sealed the client-secret-jwt secret with .dev.vars' key, which wrangler dev uses.
+      const rs = await client.discovery(
+        new URL(issuer),
+        introspector.clientId,
+        undefined,
+        client.ClientSecretJwt(introspector.secret),
+        { execute: [client.allowInsecureRequests] },
+      );
+      const introspection = await client.tokenIntrospection(rs, tokens.access_token);
+      expect(introspection).toMatchObject({ active: true, azp: "imported-app" });
     } finally {
       await server.stop();
     }
@@ -150,7 +165,7 @@ describe("the SQL that import-realm runs on the target database", () => {
     async () => {
       const stage = await createStaging(root);
       try {
-        await importRealmFiles(root, stage.persistTo, [files.third], stage.config);
+        await importRealmFiles(root, stage.persistTo, [files.third], { configPath: stage.config });
         const dump = await exportStagedData(root, stage);
         const { sql, rows } = realmDataSql(dump);
 
@@ -167,6 +182,14 @@ describe("the SQL that import-realm runs on the target database", () => {
 });
 
 type Person = typeof person;
+
+/** A resource server that authenticates with client_secret_jwt, whose secret is kept sealed. */
+const introspector = {
+  clientId: "imported-resource-server",
+  publicClient: false,
+  clientAuthenticatorType: "client-secret-jwt",
+  secret: "imported-resource-server-secret-0123456789",
+};
 
 /** A realm with a public PKCE client redirecting to the app, and one user with a password. */
 function realm(name: string, appOrigin: string, user: Person) {
