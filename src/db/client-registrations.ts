@@ -1,16 +1,23 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "./client";
+import { defaultMemberships, membershipInserts } from "./roles";
 import { clients, users } from "./schema";
-import { findServiceAccount, serviceAccountUser } from "./users";
+import { findServiceAccount, serviceAccountUser, type User } from "./users";
 
 export type ClientRow = typeof clients.$inferInsert;
 
 /** Inserts a dynamically registered client and, when it has one, its service account. */
 export async function insertRegisteredClient(db: Database, row: ClientRow & { id: string }) {
   const serviceAccount = row.serviceAccountsEnabled
-    ? [db.insert(users).values(serviceAccountUser(row.realmId, row, row.createdAt))]
+    ? await serviceAccountInserts(db, serviceAccountUser(row.realmId, row, row.createdAt))
     : [];
   await db.batch([db.insert(clients).values(row), ...serviceAccount]);
+}
+
+/** A service account's row and, as Keycloak gives them, the realm's default memberships. */
+async function serviceAccountInserts(db: Database, user: User) {
+  const memberships = await defaultMemberships(db, user.realmId);
+  return [db.insert(users).values(user), ...membershipInserts(db, user.id, memberships)];
 }
 
 /** The settings an RFC 7592 update may change. */
@@ -43,7 +50,7 @@ export async function updateRegisteredClient(
     : undefined;
   const serviceAccount =
     update.serviceAccountsEnabled && !existing
-      ? [db.insert(users).values(serviceAccountUser(client.realmId, client, now))]
+      ? await serviceAccountInserts(db, serviceAccountUser(client.realmId, client, now))
       : [];
   await db.batch([
     db.update(clients).set(update).where(eq(clients.id, client.id)),

@@ -113,6 +113,8 @@ export const clients = sqliteTable(
     serviceAccountsEnabled: flag("service_accounts_enabled").notNull().default(false),
     /** SHA-256 of the RFC 7592 registration access token; null unless registered dynamically. */
     registrationTokenHash: text("registration_token_hash"),
+    /** Keycloak's fullScopeAllowed: tokens may carry every role the user has. */
+    fullScopeAllowed: flag("full_scope_allowed").notNull().default(true),
     /** Keycloak's implicitFlowEnabled: ID tokens from the authorization endpoint (hybrid). */
     implicitFlowEnabled: flag("implicit_flow_enabled").notNull().default(false),
     /** Keycloak's `access.token.signed.response.alg`; null follows the realm. */

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
 import { hashPassword } from "../crypto/password";
 import { randomId } from "../crypto/random";
 import type { Database } from "./client";
+import { defaultMemberships, type Memberships, membershipInserts } from "./roles";
 import { credentials, users } from "./schema";
 
 export type User = typeof users.$inferSelect;
@@ -38,6 +39,8 @@ export interface NewUser {
   attributes?: Record<string, string[]>;
   enabled?: boolean;
   password?: string;
+  /** The user's roles and groups; by default the realm's default role and groups. */
+  memberships?: Memberships;
 }
 
 /** Thrown when a username or email is already taken in the realm. */
@@ -73,16 +76,25 @@ export async function createUser(db: Database, realmId: string, input: NewUser):
   };
   const secretData = input.password === undefined ? null : await hashPassword(input.password);
 
-  const insertUser = db.insert(users).values(user);
+  const memberships = membershipInserts(
+    db,
+    user.id,
+    input.memberships ?? (await defaultMemberships(db, realmId)),
+  );
+  const password =
+    secretData === null
+      ? []
+      : [
+          db.insert(credentials).values({
+            id: randomId(),
+            userId: user.id,
+            type: "password",
+            secretData,
+            createdAt: now,
+          }),
+        ];
   try {
-    if (secretData === null) {
-      await insertUser;
-    } else {
-      const insertPassword = db
-        .insert(credentials)
-        .values({ id: randomId(), userId: user.id, type: "password", secretData, createdAt: now });
-      await db.batch([insertUser, insertPassword]);
-    }
+    await db.batch([db.insert(users).values(user), ...password, ...memberships]);
   } catch (error) {
     throw duplicateOrRethrow(error);
   }

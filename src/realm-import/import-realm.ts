@@ -1,11 +1,16 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { findRealmByName } from "../db/realms";
+import { clientScopeRoles, groupRoles, groups, roleComposites, roles } from "../db/role-schema";
+import { type Memberships, membershipInserts } from "../db/roles";
 import { clients, realms, users } from "../db/schema";
 import { createUser, DuplicateUserError } from "../db/users";
 import { ImportError, jsonPath } from "./import-error";
 import { type RealmRepresentation, realmRepresentation } from "./representation";
+import { type RoleGraph, roleGraph } from "./role-rows";
 import { clientRow, newUser, realmRow, serviceAccountRows } from "./rows";
+
+type ClientRow = Awaited<ReturnType<typeof clientRow>>;
 
 export interface ImportResult {
   realm: string;
@@ -38,14 +43,19 @@ export async function importRealm(
   const clientRows = await Promise.all(
     (rep.clients ?? []).map((c) => clientRow(c, realm.id, now, secret)),
   );
+  const graph = roleGraph(rep, realm, clientRows);
+  // Checked before anything is written: every role and group a user names must exist.
+  const memberships = (rep.users ?? []).map((user, index) => graph.memberships(user, index));
   const insertClients = clientRows.map((row) => db.insert(clients).values(row));
-  // Service accounts have no password to hash, so they join the realm's own batch.
-  const insertServiceAccounts = serviceAccountRows(clientRows, realm.id, now).map((row) =>
-    db.insert(users).values(row),
-  );
 
   try {
-    await db.batch([db.insert(realms).values(realm), ...insertClients, ...insertServiceAccounts]);
+    await db.batch([
+      db.insert(realms).values(realm),
+      ...insertClients,
+      ...roleGraphInserts(db, graph),
+      // Service accounts have no password to hash, so they join the realm's own batch.
+      ...serviceAccountInserts(db, rep, realm.id, clientRows, graph, memberships, now),
+    ]);
   } catch (error) {
     // Another import of the same realm won the race: skip, as if it had been there before.
     if (await findRealmByName(db, rep.realm)) return { realm: rep.realm, created: false };
@@ -53,7 +63,7 @@ export async function importRealm(
   }
 
   try {
-    await createUsers(db, realm.id, rep);
+    await createUsers(db, realm.id, rep, memberships);
   } catch (error) {
     // createUser writes one user per batch: remove the realm so no part of it stays behind.
     await db.delete(realms).where(eq(realms.id, realm.id));
@@ -74,6 +84,42 @@ function checkSealable(rep: RealmRepresentation, secret: string | undefined): vo
   throw ImportError.at(["clients", index, "clientAuthenticatorType"], message);
 }
 
+/** The rows of the realm's roles, composites, groups and scope mappings, in insert order. */
+function roleGraphInserts(db: Database, graph: RoleGraph) {
+  return [
+    ...graph.roles.map((row) => db.insert(roles).values(row)),
+    ...graph.composites.map((row) => db.insert(roleComposites).values(row)),
+    ...graph.groups.map((row) => db.insert(groups).values(row)),
+    ...graph.groupRoles.map((row) => db.insert(groupRoles).values(row)),
+    ...graph.clientScopeRoles.map((row) => db.insert(clientScopeRoles).values(row)),
+  ];
+}
+
+/**
+ * The service account users of the clients that have one, with the roles and groups their
+ * entry in the file gives them, or the realm's defaults, as Keycloak gives a new one.
+ */
+function serviceAccountInserts(
+  db: Database,
+  rep: RealmRepresentation,
+  realmId: string,
+  clientRows: readonly ClientRow[],
+  graph: RoleGraph,
+  memberships: (Memberships | undefined)[],
+  now: number,
+) {
+  const defaults: Memberships = {
+    roleIds: [graph.defaultRoleId],
+    groupIds: graph.groups.filter((group) => group.isDefault).map((group) => group.id),
+  };
+  return serviceAccountRows(clientRows, realmId, now).flatMap((user) => {
+    const clientId = clientRows.find((row) => row.id === user.serviceAccountClientId)?.clientId;
+    const index = (rep.users ?? []).findIndex((u) => u.serviceAccountClientId === clientId);
+    const given = index < 0 ? undefined : memberships[index];
+    return [db.insert(users).values(user), ...membershipInserts(db, user.id, given ?? defaults)];
+  });
+}
+
 function validate(representation: unknown): RealmRepresentation {
   const result = realmRepresentation.safeParse(representation);
   if (result.success) return result.data;
@@ -85,12 +131,17 @@ function validate(representation: unknown): RealmRepresentation {
   throw new ImportError(issues);
 }
 
-async function createUsers(db: Database, realmId: string, rep: RealmRepresentation) {
+async function createUsers(
+  db: Database,
+  realmId: string,
+  rep: RealmRepresentation,
+  memberships: (Memberships | undefined)[],
+) {
   for (const [index, user] of (rep.users ?? []).entries()) {
     // A Keycloak export lists service accounts as users; theirs was made with the client.
     if (user.serviceAccountClientId) continue;
     try {
-      await createUser(db, realmId, newUser(user));
+      await createUser(db, realmId, { ...newUser(user), memberships: memberships[index] });
     } catch (error) {
       if (!(error instanceof DuplicateUserError)) throw error;
       // A user without a username gets their email as username, so the email is to blame.

@@ -7,6 +7,7 @@ import {
   clientAuthenticatorType,
   registeredKeys,
 } from "./client-authentication";
+import { roleFields, userRoleFields } from "./role-representation";
 import { logoutUrlProblem, redirectUriProblem, webOriginProblem } from "./uris";
 
 /**
@@ -92,6 +93,7 @@ const client = z
     serviceAccountsEnabled: z.boolean().nullish(),
     implicitFlowEnabled: z.boolean().nullish(),
     consentRequired: z.boolean().nullish(),
+    fullScopeAllowed: z.boolean().nullish(),
     defaultClientScopes: clientScopeNames.nullish(),
     optionalClientScopes: clientScopeNames.nullish(),
     clientAuthenticatorType: clientAuthenticatorType.nullish(),
@@ -182,6 +184,7 @@ const user = z
     credentials: z.array(credential).nullish(),
     /** Set on the service accounts in a Keycloak export: the clientId they belong to. */
     serviceAccountClientId: z.string().nullish(),
+    ...userRoleFields,
   })
   .superRefine((value, ctx) => {
     if (!value.username && !value.email) {
@@ -246,6 +249,7 @@ const realmFields = z.object({
     .nullish(),
   clients: clients.nullish(),
   users: z.array(user).nullish(),
+  ...roleFields,
 });
 
 /**

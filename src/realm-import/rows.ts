@@ -78,6 +78,7 @@ export async function clientRow(
     deviceGrantEnabled: rep.attributes?.["oauth2.device.authorization.grant.enabled"] === "true",
     tokenExchangeEnabled: rep.attributes?.["standard.token.exchange.enabled"] === "true",
     consentRequired: rep.consentRequired ?? false,
+    fullScopeAllowed: rep.fullScopeAllowed ?? true,
     // Absent lists keep Keycloak's defaults (the schema's); unknown scope names are ignored.
     defaultClientScopes: knownScopes(rep.defaultClientScopes),
     optionalClientScopes: knownScopes(rep.optionalClientScopes),

@@ -9,6 +9,7 @@ import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
 import { grantedScope, parseScope } from "../scopes";
+import { rolesFor } from "./role-claims";
 import { mintServiceAccountToken } from "./service-account-token";
 
 /** RFC 6749 §4.4.2 parameters. */
@@ -58,6 +59,7 @@ export async function clientCredentialsGrant(c: Context<AppEnv>, client: Client,
     client,
     user: serviceAccount,
     scope: granted,
+    roles: await rolesFor(db, client, serviceAccount, granted),
     now: nowSeconds(),
   });
   logEvent("token.issued", {

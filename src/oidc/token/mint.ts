@@ -5,14 +5,16 @@ import type { Database } from "../../db/client";
 import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import { refreshTokenInsert } from "../../db/refresh-tokens";
+import type { EffectiveRoles } from "../../db/roles";
 import type { User } from "../../db/users";
 import type { SigningAlg } from "../../keys/generate";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signJwt } from "../../keys/sign";
 import { signIdToken } from "../id-token";
-import { hasScope, rolesApply } from "../scopes";
+import { hasScope } from "../scopes";
 import { userClaims } from "../user-claims";
 import { accessTokenLifespan, refreshTokenExpiry, type SessionBounds } from "./lifetimes";
+import { requireOfflineAccess, roleClaims, rolesFor } from "./role-claims";
 import { accessTokenAlg } from "./signing-algs";
 
 /** What a grant hands over to be turned into tokens. */
@@ -56,6 +58,8 @@ export interface AccessTokenContent extends JWTPayload {
   alg: SigningAlg;
   /** Who the token is for, when not the client itself: RFC 8693 §2.1's `audience`. */
   audience?: string | string[];
+  /** The person's effective roles for this client. */
+  roles: EffectiveRoles;
 }
 
 /**
@@ -63,19 +67,21 @@ export interface AccessTokenContent extends JWTPayload {
  * `realm_access` and the profile claims the scope releases. Every grant mints through here.
  */
 export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): Promise<string> {
-  const { client, user, scope, alg, audience, ...claims } = content;
+  const { client, user, scope, alg, audience, roles, ...claims } = content;
+  const access = roleClaims(roles, client, scope);
+  const aud =
+    access.audiences.length > 0 ? [client.clientId, ...access.audiences] : client.clientId;
   return signJwt(
     keys,
     {
       jti: randomId(),
       ...claims,
-      aud: audience ?? client.clientId,
+      aud: audience ?? aud,
       client_id: client.clientId,
       azp: client.clientId,
       typ: "Bearer",
       scope,
-      // Roles are not modelled yet: the roles scope releases an empty realm_access.
-      ...(rolesApply(scope, client) ? { realm_access: { roles: [] } } : {}),
+      ...access.claims,
       ...userClaims(user, scope),
     },
     { typ: "at+jwt", alg },
@@ -101,6 +107,8 @@ function grantClaims(grant: TokenGrant, now: number) {
  */
 export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGrant, now: number) {
   const { realm, client, user, session, scope, offline } = grant;
+  const roles = await rolesFor(db, client, user, scope);
+  if (offline) requireOfflineAccess(roles);
   const accessLifespan = accessTokenLifespan(realm, client);
   const accessExp = now + accessLifespan;
   const refreshExp = refreshTokenExpiry(realm, client, session, offline, now);
@@ -112,6 +120,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     client,
     user,
     scope,
+    roles,
     alg: accessTokenAlg(realm, client),
   });
 

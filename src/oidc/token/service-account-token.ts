@@ -1,5 +1,6 @@
 import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
+import type { EffectiveRoles } from "../../db/roles";
 import type { User } from "../../db/users";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { accessTokenLifespan } from "./lifetimes";
@@ -13,6 +14,7 @@ export interface ServiceAccountGrant {
   client: Client;
   user: User;
   scope: string;
+  roles: EffectiveRoles;
   now: number;
 }
 
@@ -37,7 +39,7 @@ export async function mintServiceAccountToken(
   keys: RealmKeys,
   grant: ServiceAccountGrant,
 ): Promise<ServiceAccountTokenResponse> {
-  const { realm, client, user, scope, now } = grant;
+  const { realm, client, user, scope, roles, now } = grant;
 
   const accessToken = await signAccessToken(keys, {
     iss: grant.issuer,
@@ -47,6 +49,7 @@ export async function mintServiceAccountToken(
     client,
     user,
     scope,
+    roles,
     alg: accessTokenAlg(realm, client),
   });
 

@@ -14,6 +14,7 @@ import { readPresentedToken } from "../token-service";
 import { accessTokenLifespan } from "./lifetimes";
 import { signAccessToken } from "./mint";
 import { narrowScope } from "./narrow-scope";
+import { rolesFor } from "./role-claims";
 import { accessTokenAlg } from "./signing-algs";
 
 const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
@@ -132,6 +133,7 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
     user,
     scope,
     audience,
+    roles: await rolesFor(c.var.db, client, user, scope),
     alg: accessTokenAlg(realm, client),
   });
   logEvent("token.issued", {

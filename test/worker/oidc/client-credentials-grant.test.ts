@@ -6,7 +6,13 @@ import { database } from "../../../src/db/client";
 import { clients, refreshTokens, sessions, users } from "../../../src/db/schema";
 import { basicAuthorization, publishedKeySet } from "../support/clients";
 import { tokenRequest } from "../support/oidc";
-import { BACKEND_REDIRECT, BACKEND_SECRET, SPA_REDIRECT, seedRealm } from "../support/realm";
+import {
+  BACKEND_REDIRECT,
+  BACKEND_SECRET,
+  defaultRealmRoles,
+  SPA_REDIRECT,
+  seedRealm,
+} from "../support/realm";
 import { realmId } from "../support/store";
 
 const db = database(env.DB);
@@ -113,7 +119,7 @@ describe("client_credentials grant (RFC 6749 §4.4)", () => {
       azp: "Reports",
       typ: "Bearer",
       scope: "profile email",
-      realm_access: { roles: [] },
+      realm_access: { roles: defaultRealmRoles(realm.name) },
       preferred_username: "service-account-reports",
     });
   });

@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { inArray } from "drizzle-orm";
-import { decodeProtectedHeader } from "jose";
+import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
 import { database } from "../../../src/db/client";
 import { createInitialAccessToken } from "../../../src/db/initial-access-tokens";
@@ -8,7 +8,7 @@ import { clients } from "../../../src/db/schema";
 import { Browser } from "../support/browser";
 import { basicAuthorization } from "../support/clients";
 import { authorizeUrl, pkcePair, redirectParams, signIn, tokenRequest } from "../support/oidc";
-import { seedRealm } from "../support/realm";
+import { defaultRealmRoles, seedRealm } from "../support/realm";
 import { realmId } from "../support/store";
 
 const db = database(env.DB);
@@ -118,7 +118,9 @@ describe("dynamic client registration (RFC 7591)", () => {
 
     const response = await clientCredentials(realm, info);
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { access_token?: string }).access_token).toBeTruthy();
+    const { access_token } = (await response.json()) as { access_token: string };
+    // Its service account got the realm's default role, as Keycloak gives one.
+    expect(decodeJwt(access_token).realm_access).toEqual({ roles: defaultRealmRoles(realm.name) });
   });
 
   it("registers a public client that signs people in with the code flow and PKCE", async () => {

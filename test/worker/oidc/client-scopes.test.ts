@@ -2,6 +2,7 @@ import { SELF } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { appTokens, seedAppRealm } from "../support/app-client";
+import { defaultRealmRoles } from "../support/realm";
 
 async function userinfo(oidc: string, accessToken: string) {
   const response = await SELF.fetch(`${oidc}/userinfo`, {
@@ -17,7 +18,7 @@ describe("client scopes (Keycloak's defaultClientScopes and optionalClientScopes
 
     expect(tokens.scope).toBe("openid profile email");
     const access = decodeJwt(tokens.access_token ?? "");
-    expect(access.realm_access).toEqual({ roles: [] });
+    expect(access.realm_access).toEqual({ roles: defaultRealmRoles(realm.name) });
     expect(access).toMatchObject({ name: "Ada Lovelace", email: "ada@example.com" });
   });
 

@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { signInAndExchange, tokenRequest } from "../support/oidc";
-import { SPA_REDIRECT, seedRealm } from "../support/realm";
+import { defaultRealmRoles, SPA_REDIRECT, seedRealm } from "../support/realm";
 
 describe("authorization code flow (RFC 6749 §4.1, OpenID Connect Core §3.1)", () => {
   it("signs a person in and issues ID, access and refresh tokens", async () => {
@@ -26,7 +26,7 @@ describe("authorization code flow (RFC 6749 §4.1, OpenID Connect Core §3.1)", 
       typ: "Bearer",
       azp: "spa",
       sid: id.sid,
-      realm_access: { roles: [] },
+      realm_access: { roles: defaultRealmRoles(realm.name) },
     });
     expect(decodeJwt(tokens.refresh_token ?? "").typ).toBe("Refresh");
 

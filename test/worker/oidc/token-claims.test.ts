@@ -3,7 +3,7 @@ import { base64url, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { exchangeSpaCode, publishedKeySet, spaCode } from "../support/clients";
 import { authorizeUrl, redirectParams, spaRequest } from "../support/oidc";
-import { seedRealm } from "../support/realm";
+import { defaultRealmRoles, seedRealm } from "../support/realm";
 
 type Tokens = Record<string, string>;
 
@@ -124,7 +124,7 @@ describe("access token (RFC 9068 with Keycloak's claims)", () => {
       azp: "spa",
       sid: id.sid,
       scope: "openid profile email",
-      realm_access: { roles: [] },
+      realm_access: { roles: defaultRealmRoles(realm.name) },
       auth_time: id.auth_time,
       jti: expect.any(String),
     });

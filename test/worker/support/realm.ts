@@ -12,6 +12,11 @@ export const USER_PASSWORD = "ada-password-1";
 
 let counter = 0;
 
+/** The realm roles every user of a realm gets (Keycloak's default role and what it holds). */
+export function defaultRealmRoles(realm: string): string[] {
+  return [`default-roles-${realm}`, "offline_access", "uma_authorization"];
+}
+
 /**
  * Imports a fresh realm with a public client `spa`, a confidential client `backend` and a user
  * `ada`, under a unique name so tests never share state.
