@@ -106,7 +106,8 @@ export async function effectiveRoles(
       granted(role_id) AS (
         SELECT role_id FROM ${userRoles} WHERE user_id = ${userId}
         UNION SELECT role_id FROM group_roles WHERE group_id IN (SELECT id FROM member_of)
-        UNION SELECT c.child_role_id FROM ${roleComposites} c JOIN granted ON c.role_id = granted.role_id
+        UNION SELECT c.child_role_id FROM ${roleComposites} c
+          JOIN granted ON c.role_id = granted.role_id
       ),
       in_scope(role_id) AS (
         SELECT id FROM ${roles} WHERE client_id = ${scope.clientRowId}
@@ -119,7 +120,8 @@ export async function effectiveRoles(
     SELECT r.name AS name, c.client_id AS client FROM granted
       JOIN ${roles} r ON r.id = granted.role_id
       LEFT JOIN clients c ON c.id = r.client_id
-      WHERE ${scope.fullScopeAllowed ? 1 : 0} = 1 OR granted.role_id IN (SELECT role_id FROM in_scope)
+      WHERE ${scope.fullScopeAllowed ? 1 : 0} = 1
+        OR granted.role_id IN (SELECT role_id FROM in_scope)
       ORDER BY c.client_id, r.name`);
 
   const result: EffectiveRoles = { realm: [], clients: {} };

@@ -33,7 +33,7 @@ async function realmRolesOf(realmName: string, userId: string) {
 }
 
 describe("roles and groups from Keycloak's RealmRepresentation", () => {
-  it("creates Keycloak's built-in roles in every realm, the default role holding the others", async () => {
+  it("creates Keycloak's built-in roles in every realm, the default role holding both", async () => {
     const name = unique("Built-In");
     await importRealm(db, realmFile(name));
     const realm = await findRealmByName(db, name);
@@ -90,7 +90,7 @@ describe("roles and groups from Keycloak's RealmRepresentation", () => {
     expect(await realmRolesOf(name, user?.id ?? "")).toEqual(["reader"]);
   });
 
-  it("gives a service account the realm's default role when its file has no entry for it", async () => {
+  it("gives a service account the default role when the file has no entry for it", async () => {
     const name = unique("service");
     const file = realmFile(name, {
       clients: [{ clientId: "spa", secret: "s-0123456789", serviceAccountsEnabled: true }],
