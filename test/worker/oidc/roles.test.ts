@@ -91,7 +91,7 @@ describe("roles in access tokens (Keycloak's roles scope)", () => {
     expect(access.aud).toBe("spa");
   });
 
-  it("gives a client without the full scope and without scope mappings no realm roles", async () => {
+  it("gives no realm roles to a client without full scope or scope mappings", async () => {
     const realm = await seedRoleRealm({ fullScopeAllowed: false });
     const { tokens } = await signInAndExchange(realm.oidc);
 
@@ -124,7 +124,7 @@ describe("offline tokens need the offline_access role (Keycloak's rule)", () => 
     expect(tokens.refresh_token).toBeUndefined();
   });
 
-  it("grants offline_access to a holder of the default role, even without the full scope", async () => {
+  it("grants offline_access to a holder of the default role, even to a narrow client", async () => {
     const realm = await seedRealm({
       clients: [
         {

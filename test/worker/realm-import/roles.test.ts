@@ -33,7 +33,7 @@ async function realmRolesOf(realmName: string, userId: string) {
 }
 
 describe("roles and groups from Keycloak's RealmRepresentation", () => {
-  it("creates Keycloak's built-in roles in every realm, the default role holding both", async () => {
+  it("creates Keycloak's built-in roles in every realm, the default one holding both", async () => {
     const name = unique("Built-In");
     await importRealm(db, realmFile(name));
     const realm = await findRealmByName(db, name);
