@@ -47,7 +47,8 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
 
   switch (decide(request, session, now, hintedSubject)) {
     case "issue_code":
-      return completeAuthorization(c, request, session as NonNullable<typeof session>, now);
+      // The SSO session is reused without signing in: Keycloak's acr "0".
+      return completeAuthorization(c, request, session as NonNullable<typeof session>, now, "0");
     case "login_required":
       return respondWithError(
         c,
