@@ -142,7 +142,7 @@ describe("essential acr requests (OpenID Connect Core §5.5.1.1)", () => {
     expect(callback.has("code")).toBe(false);
   });
 
-  it("answers unmet_authentication_requirements for an essential single value above 1", async () => {
+  it("answers unmet_authentication_requirements for one essential value above 1", async () => {
     const realm = await seedRealm();
     const claims = JSON.stringify({ id_token: { acr: { essential: true, value: "2" } } });
     const { params } = await spaRequest({ claims });

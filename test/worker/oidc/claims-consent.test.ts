@@ -46,7 +46,7 @@ describe("consent to the claims asked for (OpenID Connect Core §5.5, Keycloak's
     expect(again.get("code")).toBeTruthy();
   });
 
-  it("answers consent_required to prompt=none for a claim whose scope is not approved", async () => {
+  it("answers consent_required to prompt=none for a claim of an unapproved scope", async () => {
     const realm = await seedAppRealm(thirdParty);
     const browser = new Browser();
     const { form } = await signInToConsent(realm.oidc, browser);
@@ -94,7 +94,7 @@ describe("acr through the consent page (Keycloak's acr)", () => {
     expect(decodeJwt(tokens.id_token ?? "").acr).toBe("0");
   });
 
-  it("asks for a sign-in when an essential acr of 1 reaches consent without the proof", async () => {
+  it("asks for a sign-in when an essential acr of 1 comes to consent unproven", async () => {
     const realm = await seedAppRealm(thirdParty);
     const browser = new Browser();
     const claims = JSON.stringify({ id_token: { acr: { essential: true, values: ["1"] } } });
