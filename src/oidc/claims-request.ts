@@ -41,8 +41,8 @@ const scopeOfClaim: Record<string, string> = {
   phone_number_verified: "phone",
 };
 
-/** Claims asked for that this server knows, besides the user's: the authentication's level. */
-const otherKnownClaims = new Set(["acr"]);
+/** Claims asked for that this server knows besides the user's: the level and the subject. */
+const otherKnownClaims = new Set(["acr", "sub"]);
 
 /** Keeps the claims of a member that this server knows; unknown ones are ignored. */
 function knownMember(member: ClaimsMember | undefined): ClaimsMember | undefined {
@@ -78,6 +78,15 @@ export function parseClaimsRequest(raw: string | undefined): ClaimsRequest | und
     ...(idToken === undefined ? {} : { id_token: idToken }),
     ...(userinfo === undefined ? {} : { userinfo }),
   };
+}
+
+/**
+ * The subject an ID token is asked for by value (§5.5.1): only that person's session may
+ * answer without a sign-in, as with an id_token_hint.
+ */
+export function requestedSubject(request: ClaimsRequest | undefined): string | undefined {
+  const value = request?.id_token?.sub?.value;
+  return typeof value === "string" ? value : undefined;
 }
 
 /** The scopes a client may be granted: `openid`, its default and its optional client scopes. */

@@ -190,3 +190,26 @@ describe("claims released on request (OpenID Connect Core §5.5)", () => {
     expect(decodeJwt(fragment.get("id_token") ?? "").phone_number).toBe(PHONE);
   });
 });
+
+describe("a subject asked for by value (OpenID Connect Core §5.5.1)", () => {
+  const askSub = (value: string) => JSON.stringify({ id_token: { sub: { value } } });
+
+  it("answers login_required to prompt=none when the session is someone else's", async () => {
+    const realm = await seedAppRealm();
+    const { browser } = await appTokens(realm.oidc);
+    const { params } = await appRequest({ prompt: "none", claims: askSub("someone-else") });
+
+    const callback = callbackParams(await authorize(realm.oidc, params, browser), SPA_REDIRECT);
+    expect(callback.get("error")).toBe("login_required");
+  });
+
+  it("answers from the session when it is the person asked for", async () => {
+    const realm = await seedAppRealm();
+    const { browser, tokens } = await appTokens(realm.oidc);
+    const sub = String(decodeJwt(tokens.id_token ?? "").sub);
+    const { params } = await appRequest({ prompt: "none", claims: askSub(sub) });
+
+    const callback = callbackParams(await authorize(realm.oidc, params, browser), SPA_REDIRECT);
+    expect(callback.get("code")).toBeTruthy();
+  });
+});
