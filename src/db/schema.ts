@@ -7,6 +7,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import type { ClaimsRequest } from "../oidc/claims-request";
 
 /** Times are Unix seconds unless a column name says otherwise. */
 const createdAt = () => integer("created_at").notNull();
@@ -228,6 +229,12 @@ export const authorizationCodes = sqliteTable(
     nonce: text("nonce"),
     scope: text("scope").notNull(),
     authTime: integer("auth_time").notNull(),
+    /** The `claims` parameter asked with the request (OpenID Connect Core §5.5), if any. */
+    claims: text("claims", { mode: "json" }).$type<ClaimsRequest>(),
+    /** Keycloak's acr of the authentication: "1" signed in for this request, "0" SSO reuse. */
+    acr: text("acr"),
+    /** The request's `acr_values`, recorded as asked. */
+    acrValues: text("acr_values"),
     /** The refresh token family this code starts, revoked if the code is replayed. */
     familyId: text("family_id").notNull(),
     expiresAt: integer("expires_at").notNull(),
@@ -280,6 +287,9 @@ export const refreshTokens = sqliteTable(
     rotatedAt: integer("rotated_at"),
     /** An offline token (scope offline_access): it outlives the session it was issued in. */
     offline: flag("offline").notNull().default(false),
+    /** The code's `claims` request and acr, so every refresh releases the same claims. */
+    claims: text("claims", { mode: "json" }).$type<ClaimsRequest>(),
+    acr: text("acr"),
   },
   (t) => [
     index("refresh_tokens_family").on(t.familyId),

@@ -15,6 +15,8 @@ export type OAuthErrorCode =
   | "login_required"
   | "interaction_required"
   | "consent_required"
+  // OpenID Connect Core 1.0 errata set 2 §3.1.2.6 (Keycloak answers it too)
+  | "unmet_authentication_requirements"
   | "invalid_token"
   | "request_not_supported"
   | "request_uri_not_supported"

@@ -5,6 +5,7 @@ import { verifyCsrfToken } from "../http/csrf";
 import { OAuthError, PageError } from "../http/errors";
 import { logEvent } from "../http/log";
 import { formParams, queryParams } from "../http/params";
+import { acrOfConsent, acrRequirement } from "../oidc/authorize/acr";
 import { consentScopes } from "../oidc/authorize/consent";
 import { issueCode } from "../oidc/authorize/issue-code";
 import { RedirectableError } from "../oidc/authorize/request";
@@ -51,7 +52,13 @@ consentRoutes.post("/login-actions/consent", async (c) => {
     return respondWithError(c, pending, denied);
   }
 
-  await recordConsent(db, session.userId, client.id, consentScopes(pending.scope), now);
+  // An essential acr of "1" needs the sign-in this form proves; without the proof, sign in.
+  const acr = await acrOfConsent(c, params, session);
+  if (acr === "0" && acrRequirement(pending.claims) === "fresh") {
+    return showLoginPage(c, pending.params, { login: pending.loginHint });
+  }
+
+  await recordConsent(db, session.userId, client.id, consentScopes(pending), now);
   logEvent("consent.granted", event);
-  return issueCode(c, pending, session, now);
+  return issueCode(c, pending, session, now, acr);
 });

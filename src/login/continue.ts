@@ -62,7 +62,8 @@ export function continueAfterSignIn(
   const device = pending === undefined ? deviceReturnUrl(c.var.realm, params) : undefined;
   if (device !== undefined) return c.redirect(device, 303);
   if (pending === undefined) return c.redirect(`/realms/${c.var.realm.name}/account`, 303);
-  return completeAuthorization(c, pending, session, now);
+  // The person has just signed in for this request: Keycloak's acr "1".
+  return completeAuthorization(c, pending, session, now, "1");
 }
 
 /** Answers a pending request that turned out invalid by redirecting the error to the client. */

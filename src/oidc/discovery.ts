@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
 import { SIGNING_ALGS } from "../keys/generate";
+import { ACR_VALUES_SUPPORTED } from "./authorize/acr";
 import { ASYMMETRIC_ALGS, SYMMETRIC_ALGS } from "./client-keys/algorithms";
 import { supportedScopes } from "./scopes";
 
@@ -66,6 +67,7 @@ export function providerMetadata(issuer: string) {
       "at_hash",
       "c_hash",
       "amr",
+      "acr",
       "email",
       "email_verified",
       "preferred_username",
@@ -76,7 +78,9 @@ export function providerMetadata(issuer: string) {
       "phone_number",
       "phone_number_verified",
     ],
-    claims_parameter_supported: false,
+    // OpenID Connect Core §5.5; acr as Keycloak's: "1" signed in, "0" SSO session reused.
+    claims_parameter_supported: true,
+    acr_values_supported: [...ACR_VALUES_SUPPORTED],
     request_parameter_supported: true,
     request_object_signing_alg_values_supported: [...ASYMMETRIC_ALGS, "none"],
     request_uri_parameter_supported: false,

@@ -5,6 +5,7 @@ import type { Session } from "../db/sessions";
 import type { User } from "../db/users";
 import type { RealmKeys } from "../keys/realm-keys";
 import { signJwt } from "../keys/sign";
+import { requestedUserClaims } from "./claims-request";
 import { accessTokenLifespan } from "./token/lifetimes";
 import { halfHash, idTokenAlg } from "./token/signing-algs";
 import { userClaims } from "./user-claims";
@@ -25,6 +26,10 @@ export interface IdTokenContent {
   accessToken?: string;
   /** Issued with a code from the authorization endpoint: `c_hash` (§3.3.2.11). */
   code?: string;
+  /** Keycloak's acr: "1" for a sign-in for this request, "0" for a reused SSO session. */
+  acr?: string;
+  /** User claims the `claims` parameter asked for in the ID token (OpenID Connect Core §5.5). */
+  requestedClaims?: readonly string[];
 }
 
 /**
@@ -54,9 +59,11 @@ export async function signIdToken(keys: RealmKeys, content: IdTokenContent): Pro
       auth_time: content.authTime,
       typ: "ID",
       amr: session.amr,
+      ...(content.acr === undefined ? {} : { acr: content.acr }),
       ...hashes,
       ...(content.nonce === undefined ? {} : { nonce: content.nonce }),
       ...userClaims(user, content.scope),
+      ...requestedUserClaims(user, content.requestedClaims ?? []),
     },
     { typ: "JWT", alg },
   );

@@ -8,6 +8,8 @@ import { formParams } from "../http/params";
 import { realmKeys } from "../keys/realm-keys";
 import { verifyJwt } from "../keys/sign";
 import { nowSeconds } from "../time";
+import { requestedUserClaims } from "./claims-request";
+import { USERINFO_CLAIMS } from "./token/mint";
 import { userClaims } from "./user-claims";
 
 /** RFC 6750 §2.1 header, or §2.2 form body on POST. */
@@ -52,7 +54,15 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     }
 
     const scope = typeof claims.scope === "string" ? claims.scope : "";
-    return c.json({ sub: user.id, ...userClaims(user, scope) });
+    // OpenID Connect Core §5.5: claims the `claims` parameter asked userinfo for, as the
+    // access token names them (checked against the client's scopes when it was minted).
+    const asked = claims[USERINFO_CLAIMS];
+    const names = Array.isArray(asked) ? asked.filter((name) => typeof name === "string") : [];
+    return c.json({
+      sub: user.id,
+      ...userClaims(user, scope),
+      ...requestedUserClaims(user, names),
+    });
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
 

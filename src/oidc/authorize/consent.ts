@@ -7,6 +7,8 @@ import { issueCsrfToken } from "../../http/csrf";
 import type { Params } from "../../http/params";
 import { renderPage } from "../../http/render";
 import type { MessageKey } from "../../i18n";
+import { claimsScopes } from "../claims-request";
+import { freshAuthenticationProof } from "./acr";
 import type { AuthorizationRequest } from "./request";
 
 /**
@@ -22,9 +24,13 @@ export const consentScopeMessages: Record<string, MessageKey> = {
   roles: "consent.scope.roles",
 };
 
-/** The granted scopes of a request that need the person's approval. */
-export function consentScopes(scope: string): string[] {
-  return scope.split(" ").filter((value) => Object.hasOwn(consentScopeMessages, value));
+/**
+ * The scopes of a request that need the person's approval: the granted ones, and those
+ * holding claims asked for by name in the `claims` parameter (OpenID Connect Core §5.5).
+ */
+export function consentScopes(request: AuthorizationRequest): string[] {
+  const values = [...request.scope.split(" "), ...claimsScopes(request.claims, request.client)];
+  return [...new Set(values)].filter((value) => Object.hasOwn(consentScopeMessages, value));
 }
 
 /**
@@ -37,7 +43,7 @@ export async function missingConsent(
   session: Session,
 ): Promise<string[]> {
   if (!request.client.consentRequired) return [];
-  const scopes = consentScopes(request.scope);
+  const scopes = consentScopes(request);
   if (request.prompt.includes("consent")) return scopes;
 
   const approved = await approvedScopes(c.var.db, session.userId, request.client.id, scopes);
@@ -49,20 +55,27 @@ export function consentActionUrl(realmName: string, params: Params): string {
   return `/realms/${realmName}/login-actions/consent?${query}`;
 }
 
-/** The consent page: what the application asks for, with approve and deny buttons. */
+/**
+ * The consent page: what the application asks for, with approve and deny buttons. With the
+ * session the person has just signed in to, the form carries proof of that for the acr.
+ */
 export async function showConsentPage(
   c: Context<AppEnv>,
   request: AuthorizationRequest,
   scopes: string[],
+  signedInNow?: Session,
 ) {
   const { realm, t } = c.var;
+  const params = signedInNow
+    ? await freshAuthenticationProof(c, request.params, signedInNow)
+    : request.params;
   const page = ConsentPage({
     t,
     locale: c.var.locale,
     realmName: realm.displayName ?? realm.name,
     clientName: request.client.name ?? request.client.clientId,
     scopes: scopes.map((scope) => t(consentScopeMessages[scope] as MessageKey)),
-    action: consentActionUrl(realm.name, request.params),
+    action: consentActionUrl(realm.name, params),
     csrfToken: await issueCsrfToken(c),
   });
   return renderPage(c, page);

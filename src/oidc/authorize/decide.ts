@@ -1,4 +1,5 @@
 import type { Session } from "../../db/sessions";
+import { acrRequirement } from "./acr";
 import type { AuthorizationRequest } from "./request";
 
 export type Decision =
@@ -28,14 +29,17 @@ export function decide(
     session !== undefined &&
     request.maxAge !== undefined &&
     (request.maxAge === 0 || now - session.authTime > request.maxAge);
+  // OpenID Connect Core §5.5.1.1: an essential acr of "1" needs a sign-in for this request,
+  // which reusing the session is not (Keycloak's acr "0").
+  const needsSignIn = tooOld || acrRequirement(request.claims) === "fresh";
 
   if (request.prompt.includes("none")) {
     // A session of someone other than the hinted person answers login_required too: the
     // hinted person must sign in, which needs a page.
-    return session === undefined || tooOld ? "login_required" : "issue_code";
+    return session === undefined || needsSignIn ? "login_required" : "issue_code";
   }
   if (request.prompt.includes("create")) return "show_registration";
-  if (session === undefined || tooOld || request.prompt.includes("login")) return "show_login";
+  if (session === undefined || needsSignIn || request.prompt.includes("login")) return "show_login";
   if (request.prompt.includes("select_account")) return "show_select_account";
   return "issue_code";
 }

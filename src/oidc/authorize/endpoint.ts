@@ -6,6 +6,7 @@ import { showLoginPage, showRegistrationPage } from "../../login/pages";
 import { showSelectAccountPage } from "../../login/select-account";
 import { currentSession } from "../../login/sso-cookie";
 import { nowSeconds } from "../../time";
+import { requestedSubject } from "../claims-request";
 import { verifyIdTokenHint } from "../id-token-hint";
 import { completeAuthorization } from "./complete";
 import { decide } from "./decide";
@@ -41,13 +42,16 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
     }
     hintedSubject = hint.sub;
   }
+  // OpenID Connect Core §5.5.1: a `sub` asked for by value names the person, like the hint.
+  hintedSubject ??= requestedSubject(request.claims);
 
   const now = nowSeconds();
   const session = await currentSession(c, c.var.db, c.var.realm, now);
 
   switch (decide(request, session, now, hintedSubject)) {
     case "issue_code":
-      return completeAuthorization(c, request, session as NonNullable<typeof session>, now);
+      // The SSO session is reused without signing in: Keycloak's acr "0".
+      return completeAuthorization(c, request, session as NonNullable<typeof session>, now, "0");
     case "login_required":
       return respondWithError(
         c,

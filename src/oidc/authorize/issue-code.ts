@@ -5,16 +5,22 @@ import type { Session } from "../../db/sessions";
 import { findUserById } from "../../db/users";
 import { PageError } from "../../http/errors";
 import { realmKeys } from "../../keys/realm-keys";
+import { requestedClaimNames } from "../claims-request";
 import { signIdToken } from "../id-token";
+import type { Acr } from "./acr";
 import type { AuthorizationRequest } from "./request";
 import { respondToClient } from "./respond";
 
-/** Stores an authorization code bound to the client, redirect_uri, PKCE, nonce and session. */
+/**
+ * Stores an authorization code bound to the client, redirect_uri, PKCE, nonce and session,
+ * with the claims asked for and the authentication's acr for the tokens it is exchanged for.
+ */
 function storeCode(
   c: Context<AppEnv>,
   request: AuthorizationRequest,
   session: Session,
   now: number,
+  acr: Acr,
 ) {
   return storeAuthorizationCode(
     c.var.db,
@@ -28,6 +34,9 @@ function storeCode(
       nonce: request.nonce ?? null,
       scope: request.scope,
       authTime: session.authTime,
+      claims: request.claims ?? null,
+      acr,
+      acrValues: request.acrValues ?? null,
     },
     now,
   );
@@ -39,6 +48,7 @@ async function frontChannelIdToken(
   request: AuthorizationRequest,
   session: Session,
   now: number,
+  acr: Acr,
   code?: string,
 ): Promise<string> {
   const user = await findUserById(c.var.db, c.var.realm.id, session.userId);
@@ -56,6 +66,8 @@ async function frontChannelIdToken(
     nonce: request.nonce,
     now,
     code,
+    acr,
+    requestedClaims: requestedClaimNames(request.claims?.id_token, request.client),
   });
 }
 
@@ -68,19 +80,20 @@ export async function issueCode(
   request: AuthorizationRequest,
   session: Session,
   now: number,
+  acr: Acr,
 ): Promise<Response> {
   // Session Management 1.0 §3: session_state, Keycloak's value (the session id, which is the
   // tokens' `sid` and what the session state cookie holds).
   const sessionState = { session_state: session.id };
   if (request.responseType === "code") {
-    const code = await storeCode(c, request, session, now);
+    const code = await storeCode(c, request, session, now, acr);
     return respondToClient(c, request, { code, ...sessionState });
   }
   if (request.responseType === "id_token") {
-    const idToken = await frontChannelIdToken(c, request, session, now);
+    const idToken = await frontChannelIdToken(c, request, session, now, acr);
     return respondToClient(c, request, { id_token: idToken, ...sessionState });
   }
-  const code = await storeCode(c, request, session, now);
-  const idToken = await frontChannelIdToken(c, request, session, now, code);
+  const code = await storeCode(c, request, session, now, acr);
+  const idToken = await frontChannelIdToken(c, request, session, now, acr, code);
   return respondToClient(c, request, { code, id_token: idToken, ...sessionState });
 }

@@ -84,6 +84,10 @@ async function verifiedClaims(client: Client, request: string, issuer: string) {
   }
 }
 
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /**
  * The parameters of an authorization request sent as a request object (OpenID Connect Core
  * §6.1, RFC 9101): those inside the object win over those outside it (§6.3.3), and the
@@ -109,6 +113,8 @@ export async function requestObjectParams(
     if (OBJECT_CLAIMS.has(name)) continue;
     if (typeof value === "string") inner[name] = value;
     else if (typeof value === "number") inner[name] = String(value);
+    // OpenID Connect Core §6.1: `claims` is a JSON object in the request object.
+    else if (name === "claims" && isObject(value)) inner[name] = JSON.stringify(value);
     else throw invalid(`The request object's ${name} is not a string.`);
   }
   const { request: _object, ...rest } = outer;

@@ -5,7 +5,9 @@ import { findClient } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import { OAuthError, PageError } from "../../http/errors";
 import type { Params } from "../../http/params";
+import { type ClaimsRequest, parseClaimsRequest } from "../claims-request";
 import { grantedScope, parseScope } from "../scopes";
+import { acrRequirement } from "./acr";
 import { isRegisteredRedirectUri } from "./redirect-uri";
 
 export type ResponseMode = "query" | "fragment" | "form_post";
@@ -29,6 +31,10 @@ export interface AuthorizationRequest {
   /** An ID token the client holds, naming who it expects to be signed in (unverified here). */
   idTokenHint?: string;
   uiLocales?: string;
+  /** The `claims` parameter (OpenID Connect Core §5.5), with only the claims we know. */
+  claims?: ClaimsRequest;
+  /** The `acr_values` asked for (§3.1.2.1), recorded with the code; they steer nothing yet. */
+  acrValues?: string;
   /** The parameters as received, to carry through the sign-in and sign-up forms. */
   params: Params;
 }
@@ -63,6 +69,8 @@ const requestShape = z.object({
   login_hint: text(320),
   id_token_hint: text(8192),
   ui_locales: text(128),
+  claims: text(4096),
+  acr_values: text(256),
 });
 
 /** RFC 7636 §4.2: a S256 challenge is the base64url SHA-256 of the verifier, 43 characters. */
@@ -190,6 +198,21 @@ function checkNoRequestObject(params: Params): void {
   }
 }
 
+/**
+ * The `claims` parameter (OpenID Connect Core §5.5). An essential `acr` no sign-in here can
+ * reach is refused up front (§5.5.1.1), as Keycloak does when it cannot reach the level.
+ */
+function checkClaims(raw: string | undefined): ClaimsRequest | undefined {
+  const claims = parseClaimsRequest(raw);
+  if (acrRequirement(claims) === "unmet") {
+    throw new OAuthError(
+      "unmet_authentication_requirements",
+      "The requested authentication level cannot be met.",
+    );
+  }
+  return claims;
+}
+
 /** How the parameters reached us: as they are, pushed (RFC 9126), or in a request object. */
 export type RequestSource = "plain" | "pushed" | "request_object";
 
@@ -245,6 +268,8 @@ export async function parseAuthorizationRequest(
       loginHint: p.login_hint,
       idTokenHint: p.id_token_hint,
       uiLocales: p.ui_locales,
+      claims: checkClaims(p.claims),
+      acrValues: p.acr_values,
       params,
     };
   } catch (error) {

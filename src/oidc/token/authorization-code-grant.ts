@@ -97,6 +97,8 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
       familyId: code.familyId,
       offline: hasScope(code.scope, "offline_access"),
       nonce: code.nonce ?? undefined,
+      claims: code.claims,
+      acr: code.acr,
     },
     now,
   );

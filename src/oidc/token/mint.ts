@@ -10,6 +10,7 @@ import type { User } from "../../db/users";
 import type { SigningAlg } from "../../keys/generate";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signJwt } from "../../keys/sign";
+import { type ClaimsRequest, requestedClaimNames } from "../claims-request";
 import { signIdToken } from "../id-token";
 import { hasScope } from "../scopes";
 import { userClaims } from "../user-claims";
@@ -31,6 +32,10 @@ export interface TokenGrant {
   /** Whether the refresh token is an offline token (scope offline_access). */
   offline: boolean;
   nonce?: string;
+  /** The `claims` parameter of the authorization request, kept by the refresh token family. */
+  claims?: ClaimsRequest | null;
+  /** Keycloak's acr of the authentication behind the grant, if known. */
+  acr?: string | null;
 }
 
 /** The token endpoint's successful answer (RFC 6749 §5.1), with Keycloak's extra members. */
@@ -101,6 +106,21 @@ function grantClaims(grant: TokenGrant, now: number) {
 }
 
 /**
+ * What the `claims` parameter and the acr add to an access token: Keycloak's `acr`, and the
+ * names of the claims asked for at userinfo, which reads them from the token it is shown.
+ */
+function requestClaims(grant: TokenGrant) {
+  const userinfo = requestedClaimNames(grant.claims?.userinfo, grant.client);
+  return {
+    ...(grant.acr ? { acr: grant.acr } : {}),
+    ...(userinfo.length > 0 ? { [USERINFO_CLAIMS]: userinfo } : {}),
+  };
+}
+
+/** The access token claim naming the claims the `claims` parameter asked userinfo for. */
+export const USERINFO_CLAIMS = "userinfo_claims";
+
+/**
  * Mints the access token (RFC 9068 plus Keycloak's claims), the ID token when `openid` was
  * granted, and a rotating refresh token whose record (a hash) is returned as an insert for
  * the caller to batch with its own writes.
@@ -115,6 +135,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
 
   const accessToken = await signAccessToken(keys, {
     ...grantClaims(grant, now),
+    ...requestClaims(grant),
     exp: accessExp,
     auth_time: grant.authTime,
     client,
@@ -138,7 +159,13 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
   );
 
   const idToken = hasScope(scope, "openid")
-    ? await signIdToken(keys, { ...grant, now, accessToken })
+    ? await signIdToken(keys, {
+        ...grant,
+        now,
+        accessToken,
+        acr: grant.acr ?? undefined,
+        requestedClaims: requestedClaimNames(grant.claims?.id_token, client),
+      })
     : undefined;
 
   const refreshRecord = refreshTokenInsert(db, {
@@ -153,6 +180,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     issuedAt: now,
     expiresAt: refreshExp,
     offline,
+    claims: grant.claims ?? null,
+    acr: grant.acr ?? null,
   });
 
   const response: TokenResponse = {

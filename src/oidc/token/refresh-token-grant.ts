@@ -81,6 +81,8 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
       authTime: record.authTime,
       familyId: record.familyId,
       offline: record.offline,
+      claims: record.claims,
+      acr: record.acr,
     },
     now,
   );
