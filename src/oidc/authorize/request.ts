@@ -23,6 +23,8 @@ export interface AuthorizationRequest {
   state?: string;
   nonce?: string;
   codeChallenge?: string;
+  /** RFC 9449 §10: the thumbprint of the key the code must be redeemed with. */
+  dpopJkt?: string;
   prompt: Prompt[];
   maxAge?: number;
   loginHint?: string;
@@ -58,6 +60,10 @@ const requestShape = z.object({
   nonce: text(512),
   code_challenge: text(128),
   code_challenge_method: text(16),
+  dpop_jkt: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .optional(),
   prompt: text(128),
   max_age: text(16),
   login_hint: text(320),
@@ -240,6 +246,7 @@ export async function parseAuthorizationRequest(
         responseType === "id_token"
           ? undefined
           : checkPkce(client, p.code_challenge, p.code_challenge_method),
+      dpopJkt: p.dpop_jkt,
       prompt: checkPrompt(p.prompt),
       maxAge: checkMaxAge(p.max_age),
       loginHint: p.login_hint,

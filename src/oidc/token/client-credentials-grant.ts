@@ -59,6 +59,7 @@ export async function clientCredentialsGrant(c: Context<AppEnv>, client: Client,
     user: serviceAccount,
     scope: granted,
     now: nowSeconds(),
+    dpopJkt: c.var.dpopJkt,
   });
   logEvent("token.issued", {
     realm: realm.id,

@@ -9,6 +9,7 @@ import type { User } from "../../db/users";
 import type { SigningAlg } from "../../keys/generate";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signJwt } from "../../keys/sign";
+import { confirmation, tokenType } from "../dpop/binding";
 import { signIdToken } from "../id-token";
 import { hasScope, rolesApply } from "../scopes";
 import { userClaims } from "../user-claims";
@@ -29,12 +30,14 @@ export interface TokenGrant {
   /** Whether the refresh token is an offline token (scope offline_access). */
   offline: boolean;
   nonce?: string;
+  /** The key the tokens are bound to with DPoP (RFC 9449 §5). */
+  dpopJkt?: string;
 }
 
 /** The token endpoint's successful answer (RFC 6749 §5.1), with Keycloak's extra members. */
 export interface TokenResponse {
   access_token: string;
-  token_type: "Bearer";
+  token_type: "Bearer" | "DPoP";
   expires_in: number;
   refresh_token: string;
   refresh_expires_in: number;
@@ -56,6 +59,8 @@ export interface AccessTokenContent extends JWTPayload {
   alg: SigningAlg;
   /** Who the token is for, when not the client itself: RFC 8693 §2.1's `audience`. */
   audience?: string | string[];
+  /** The key a DPoP-bound token is bound to (RFC 9449 §6.1). */
+  dpopJkt?: string;
 }
 
 /**
@@ -63,7 +68,7 @@ export interface AccessTokenContent extends JWTPayload {
  * `realm_access` and the profile claims the scope releases. Every grant mints through here.
  */
 export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): Promise<string> {
-  const { client, user, scope, alg, audience, ...claims } = content;
+  const { client, user, scope, alg, audience, dpopJkt, ...claims } = content;
   return signJwt(
     keys,
     {
@@ -73,6 +78,7 @@ export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): P
       client_id: client.clientId,
       azp: client.clientId,
       typ: "Bearer",
+      ...confirmation(dpopJkt),
       scope,
       // Roles are not modelled yet: the roles scope releases an empty realm_access.
       ...(rolesApply(scope, client) ? { realm_access: { roles: [] } } : {}),
@@ -113,6 +119,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     user,
     scope,
     alg: accessTokenAlg(realm, client),
+    dpopJkt: grant.dpopJkt,
   });
 
   const refreshToken = await signJwt(
@@ -123,6 +130,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
       exp: refreshExp,
       // Keycloak's refresh token types: an offline token outlives the SSO session.
       typ: offline ? "Offline" : "Refresh",
+      // RFC 9449 §5: a public client's refresh token is bound to its key too.
+      ...confirmation(client.publicClient ? grant.dpopJkt : undefined),
       scope,
     },
     { typ: "JWT" },
@@ -148,7 +157,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
 
   const response: TokenResponse = {
     access_token: accessToken,
-    token_type: "Bearer",
+    token_type: tokenType(grant.dpopJkt),
     expires_in: accessLifespan,
     refresh_token: refreshToken,
     refresh_expires_in: refreshExp - now,

@@ -10,6 +10,7 @@ import { logEvent } from "../../http/log";
 import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
+import { tokenType } from "../dpop/binding";
 import { readPresentedToken } from "../token-service";
 import { accessTokenLifespan } from "./lifetimes";
 import { signAccessToken } from "./mint";
@@ -133,6 +134,7 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
     scope,
     audience,
     alg: accessTokenAlg(realm, client),
+    dpopJkt: c.var.dpopJkt,
   });
   logEvent("token.issued", {
     realm: realm.id,
@@ -144,7 +146,7 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
   return {
     access_token: accessToken,
     issued_token_type: ACCESS_TOKEN_TYPE,
-    token_type: "Bearer",
+    token_type: tokenType(c.var.dpopJkt),
     expires_in: lifespan,
     scope,
     session_state: session.id,
