@@ -1,3 +1,4 @@
+import { SELF } from "cloudflare:test";
 import { decodeJwt, exportJWK, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
 import { DPOP_SIGNING_ALGS } from "../../../src/oidc/dpop/algorithms";
@@ -46,6 +47,9 @@ describe("DPoP proofs at the token endpoint (RFC 9449 §4.3, §5)", () => {
 
   it("accepts proofs signed with every algorithm discovery lists", async () => {
     const realm = await seedDpopRealm();
+    const discovery = await SELF.fetch(`${realm.issuer}/.well-known/openid-configuration`);
+    const listed = ((await discovery.json()) as Body).dpop_signing_alg_values_supported;
+    expect(listed).toEqual([...DPOP_SIGNING_ALGS]);
     for (const alg of DPOP_SIGNING_ALGS) {
       const key = await dpopKey(alg);
       const proof = await dpopProof(key, `${realm.oidc}/token`);
