@@ -10,7 +10,7 @@ import { logEvent } from "../../http/log";
 import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
-import { tokenType } from "../dpop/binding";
+import { boundJkt, requireSameKey, tokenType } from "../dpop/binding";
 import { readPresentedToken } from "../token-service";
 import { accessTokenLifespan } from "./lifetimes";
 import { signAccessToken } from "./mint";
@@ -115,6 +115,8 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
   checkTokenTypes(params);
 
   const claims = await verifySubjectToken(c, request.subject_token, client);
+  // RFC 9449 §7: a DPoP-bound subject token is used only with a proof of its key.
+  requireSameKey(boundJkt(claims), c.var.dpopJkt);
   const audience = await resolveAudience(c, request.audience, client);
   const scope = narrowScope(typeof claims.scope === "string" ? claims.scope : "", request.scope);
   const now = nowSeconds();
