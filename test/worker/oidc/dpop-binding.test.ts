@@ -1,8 +1,9 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { backendAuthorization, backendCode, spaCode } from "../support/clients";
+import { Browser } from "../support/browser";
+import { backendAuthorization, backendCode, backendRequest, spaCode } from "../support/clients";
 import { dpopKey, dpopProof, seedDpopRealm, spaDpopRefresh, spaDpopTokens } from "../support/dpop";
-import { redirectParams, tokenRequest } from "../support/oidc";
+import { authorizeUrl, postForm, redirectParams, signIn, tokenRequest } from "../support/oidc";
 import { BACKEND_REDIRECT, SPA_REDIRECT } from "../support/realm";
 
 type Body = Record<string, unknown>;
@@ -137,6 +138,29 @@ describe("authorization code binding with dpop_jkt (RFC 9449 §10)", () => {
 
     const other = await dpopProof(await dpopKey(), `${realm.oidc}/token`);
     await expectRefused(await exchange(realm.oidc, code, verifier, other));
+  });
+
+  it("carries dpop_jkt through a pushed authorization request (RFC 9126)", async () => {
+    const realm = await seedDpopRealm();
+    const key = await dpopKey();
+    const pushed = await postForm(
+      `${realm.oidc}/ext/par/request`,
+      backendRequest({ dpop_jkt: key.jkt }),
+      {
+        authorization: backendAuthorization(),
+      },
+    );
+    const { request_uri } = (await pushed.json()) as { request_uri: string };
+    const url = authorizeUrl(realm.oidc, { client_id: "backend", request_uri });
+    const code = redirectParams(await signIn(new Browser(), url)).get("code") ?? "";
+
+    const exchange = (proof: string) =>
+      tokenRequest(
+        realm.oidc,
+        { grant_type: "authorization_code", code, redirect_uri: BACKEND_REDIRECT },
+        { authorization: backendAuthorization(), dpop: proof },
+      );
+    await expectRefused(await exchange(await dpopProof(await dpopKey(), `${realm.oidc}/token`)));
   });
 
   it("refuses a malformed dpop_jkt with invalid_request at the redirect_uri", async () => {

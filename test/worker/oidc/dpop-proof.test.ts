@@ -84,7 +84,7 @@ describe("DPoP proofs at the token endpoint (RFC 9449 §4.3, §5)", () => {
     await expectRefused(await workerTokenRequest(realm.oidc, proof));
   });
 
-  it("refuses a proof issued more than 10 seconds in the future with invalid_dpop_proof", async () => {
+  it("refuses a proof issued over 10 seconds ahead with invalid_dpop_proof", async () => {
     const realm = await seedDpopRealm();
     const claims = { iat: now() + 30 };
     const proof = await dpopProof(await dpopKey(), `${realm.oidc}/token`, { claims });
@@ -171,7 +171,7 @@ describe("DPoP proofs at the token endpoint (RFC 9449 §4.3, §5)", () => {
     await expectRefused(await workerTokenRequest(realm.oidc, proof));
   });
 
-  it("refuses a header that is not one JWT (two DPoP headers) with invalid_dpop_proof", async () => {
+  it("refuses two DPoP headers (not one JWT) with invalid_dpop_proof", async () => {
     const realm = await seedDpopRealm();
     const key = await dpopKey();
     const proofs = [
