@@ -14,13 +14,17 @@ import { userClaims } from "./user-claims";
 
 /** RFC 6750 §2.1 or RFC 9449 §7.1 header, or RFC 6750 §2.2 form body on POST. */
 async function presentedToken(c: Context<AppEnv>): Promise<PresentedAccessToken> {
-  const header = c.req.header("authorization") ?? "";
-  const lower = header.toLowerCase();
-  if (lower.startsWith("bearer ")) return { scheme: "Bearer", token: header.slice(7).trim() };
-  if (lower.startsWith("dpop ")) return { scheme: "DPoP", token: header.slice(5).trim() };
-  if (c.req.method === "POST" && c.req.header("authorization") === undefined) {
-    const form = await formParams(c).catch(() => ({}) as Record<string, string>);
+  const header = c.req.header("authorization");
+  if (header === undefined) {
+    const form =
+      c.req.method === "POST"
+        ? await formParams(c).catch(() => ({}) as Record<string, string>)
+        : {};
     if (form.access_token) return { scheme: "Bearer", token: form.access_token };
+  } else if (header.toLowerCase().startsWith("bearer ")) {
+    return { scheme: "Bearer", token: header.slice(7).trim() };
+  } else if (header.toLowerCase().startsWith("dpop ")) {
+    return { scheme: "DPoP", token: header.slice(5).trim() };
   }
   throw new OAuthError("invalid_request", "Missing access token.");
 }

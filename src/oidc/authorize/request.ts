@@ -60,10 +60,7 @@ const requestShape = z.object({
   nonce: text(512),
   code_challenge: text(128),
   code_challenge_method: text(16),
-  dpop_jkt: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{43}$/)
-    .optional(),
+  dpop_jkt: text(64),
   prompt: text(128),
   max_age: text(16),
   login_hint: text(320),
@@ -73,6 +70,14 @@ const requestShape = z.object({
 
 /** RFC 7636 §4.2: a S256 challenge is the base64url SHA-256 of the verifier, 43 characters. */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+/** RFC 9449 §10: dpop_jkt is a JWK SHA-256 thumbprint (RFC 7638), 43 base64url characters. */
+function checkDpopJkt(jkt: string | undefined): string | undefined {
+  if (jkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(jkt)) {
+    throw new OAuthError("invalid_request", "dpop_jkt is not a JWK SHA-256 thumbprint.");
+  }
+  return jkt;
+}
 
 /** Resolves the client; unknown or disabled clients are shown an error page, never redirected. */
 async function checkClient(db: Database, realm: Realm, params: Params): Promise<Client> {
@@ -246,7 +251,7 @@ export async function parseAuthorizationRequest(
         responseType === "id_token"
           ? undefined
           : checkPkce(client, p.code_challenge, p.code_challenge_method),
-      dpopJkt: p.dpop_jkt,
+      dpopJkt: checkDpopJkt(p.dpop_jkt),
       prompt: checkPrompt(p.prompt),
       maxAge: checkMaxAge(p.max_age),
       loginHint: p.login_hint,
