@@ -28,6 +28,8 @@ export interface RequestVariables {
   issuer: string;
   /** The client that authenticated at a token service endpoint, once it has. */
   client?: Client;
+  /** The key a token request proved possession of with DPoP (RFC 9449 §5), once checked. */
+  dpopJkt?: string;
   /** Origins that may frame this response (CSP frame-ancestors); unset means none. */
   frameAncestors?: string[];
   /** Origins this page may load in iframes (CSP frame-src); unset means none. */

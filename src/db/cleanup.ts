@@ -4,6 +4,7 @@ import {
   authorizationCodes,
   clientAssertionJtis,
   deviceCodes,
+  dpopProofJtis,
   initialAccessTokens,
   pushedAuthorizationRequests,
   refreshTokens,
@@ -22,6 +23,7 @@ export async function deleteExpiredGrants(db: Database, now: number): Promise<vo
     db.delete(sessions).where(lt(sessions.expiresAt, now)),
     db.delete(initialAccessTokens).where(lt(initialAccessTokens.expiresAt, now)),
     db.delete(clientAssertionJtis).where(lt(clientAssertionJtis.expiresAt, now)),
+    db.delete(dpopProofJtis).where(lt(dpopProofJtis.expiresAt, now)),
     db.delete(pushedAuthorizationRequests).where(lt(pushedAuthorizationRequests.expiresAt, now)),
   ]);
 }

@@ -34,6 +34,8 @@ export const realms = sqliteTable("realms", {
   clientRegistrationAnonymous: flag("client_registration_anonymous").notNull().default(false),
   /** Keycloak's defaultSignatureAlgorithm; null keeps ES256 access and RS256 ID tokens. */
   defaultSignatureAlgorithm: text("default_signature_algorithm"),
+  /** DPoP proofs must carry a server nonce (RFC 9449 §8); a Latchkey setting. */
+  dpopNonceRequired: flag("dpop_nonce_required").notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -175,6 +177,8 @@ export const clients = sqliteTable(
     frontchannelLogoutSessionRequired: flag("frontchannel_logout_session_required")
       .notNull()
       .default(true),
+    /** Keycloak's `dpop.bound.access.tokens`: every token request needs a DPoP proof. */
+    dpopBoundAccessTokens: flag("dpop_bound_access_tokens").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],
@@ -226,6 +230,8 @@ export const authorizationCodes = sqliteTable(
     sessionId: text("session_id").notNull(),
     redirectUri: text("redirect_uri").notNull(),
     codeChallenge: text("code_challenge"),
+    /** RFC 9449 §10: the thumbprint of the key the code must be redeemed with. */
+    dpopJkt: text("dpop_jkt"),
     nonce: text("nonce"),
     scope: text("scope").notNull(),
     authTime: integer("auth_time").notNull(),
@@ -354,6 +360,27 @@ export const clientAssertionJtis = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.clientId, t.jti] }),
     index("client_assertion_jtis_expires").on(t.expiresAt),
+  ],
+);
+
+/**
+ * `jti`s of DPoP proofs already used (RFC 9449 §11.1), per realm and key, kept until the
+ * proof's `iat` falls out of the accepted window; after that `iat` alone refuses the proof.
+ */
+export const dpopProofJtis = sqliteTable(
+  "dpop_proof_jtis",
+  {
+    realmId: text("realm_id")
+      .notNull()
+      .references(() => realms.id, { onDelete: "cascade" }),
+    /** The JWK SHA-256 thumbprint of the proof's key (RFC 7638). */
+    jkt: text("jkt").notNull(),
+    jti: text("jti").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.realmId, t.jkt, t.jti] }),
+    index("dpop_proof_jtis_expires").on(t.expiresAt),
   ],
 );
 

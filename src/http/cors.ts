@@ -72,6 +72,8 @@ function isOrigin(origin: string | undefined): origin is string {
 function allowOrigin(c: Context<AppEnv>, origin: string): void {
   c.header("Access-Control-Allow-Origin", origin);
   c.header("Access-Control-Allow-Credentials", "true");
+  // RFC 9449 §8-9: a browser client reads the server nonce and the challenge that asks for it.
+  c.header("Access-Control-Expose-Headers", "DPoP-Nonce, WWW-Authenticate");
 }
 
 /**
@@ -98,7 +100,9 @@ export const formClientId: RequestClientId = async (c) => {
 export const accessTokenClientId: RequestClientId = async (c) => {
   const authorization = c.req.header("authorization");
   let token: string | undefined;
-  if (authorization?.toLowerCase().startsWith("bearer ")) token = authorization.slice(7).trim();
+  const scheme = authorization?.toLowerCase();
+  if (scheme?.startsWith("bearer ")) token = authorization?.slice(7).trim();
+  else if (scheme?.startsWith("dpop ")) token = authorization?.slice(5).trim();
   else if (c.req.method === "POST" && authorization === undefined) {
     token = (await formParams(c)).access_token;
   }

@@ -29,7 +29,10 @@ export type OAuthErrorCode =
   // RFC 8693 §2.2.2
   | "invalid_target"
   | "invalid_request_uri"
-  | "invalid_request_object";
+  | "invalid_request_object"
+  // RFC 9449 §5, §8
+  | "invalid_dpop_proof"
+  | "use_dpop_nonce";
 
 const statusByCode: Partial<Record<OAuthErrorCode, number>> = {
   invalid_client: 401,

@@ -3,6 +3,7 @@ import type { AppEnv } from "../config";
 import { SIGNING_ALGS } from "../keys/generate";
 import { ACR_VALUES_SUPPORTED } from "./authorize/acr";
 import { ASYMMETRIC_ALGS, SYMMETRIC_ALGS } from "./client-keys/algorithms";
+import { DPOP_SIGNING_ALGS } from "./dpop/algorithms";
 import { supportedScopes } from "./scopes";
 
 const confidentialAuthMethods = [
@@ -54,6 +55,7 @@ export function providerMetadata(issuer: string) {
     introspection_endpoint_auth_methods_supported: confidentialAuthMethods,
     introspection_endpoint_auth_signing_alg_values_supported: assertionAlgs,
     code_challenge_methods_supported: ["S256"],
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
     claims_supported: [
       "iss",
       "sub",

@@ -8,6 +8,7 @@ import { findUserById } from "../db/users";
 import { OAuthError } from "../http/errors";
 import { formParams, validateParams } from "../http/params";
 import { nowSeconds } from "../time";
+import { boundJkt, tokenType } from "./dpop/binding";
 import { authenticateClient } from "./token/client-auth";
 import { presentedTokenParams, readPresentedToken, tokenServiceError } from "./token-service";
 
@@ -48,7 +49,7 @@ async function introspectAccessToken(c: Context<AppEnv>, claims: JWTPayload, now
     ...claims,
     client_id: holder.client.clientId,
     username: holder.user.username,
-    token_type: "Bearer",
+    token_type: tokenType(boundJkt(claims)),
   };
 }
 

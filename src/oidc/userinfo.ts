@@ -9,16 +9,24 @@ import { realmKeys } from "../keys/realm-keys";
 import { verifyJwt } from "../keys/sign";
 import { nowSeconds } from "../time";
 import { requestedUserClaims } from "./claims-request";
+import { boundJkt } from "./dpop/binding";
+import { checkPossession, dpopChallenge, type PresentedAccessToken } from "./dpop/resource";
 import { USERINFO_CLAIMS } from "./token/mint";
 import { userClaims } from "./user-claims";
 
-/** RFC 6750 §2.1 header, or §2.2 form body on POST. */
-async function bearerToken(c: Context<AppEnv>): Promise<string> {
+/** RFC 6750 §2.1 or RFC 9449 §7.1 header, or RFC 6750 §2.2 form body on POST. */
+async function presentedToken(c: Context<AppEnv>): Promise<PresentedAccessToken> {
   const header = c.req.header("authorization");
-  if (header?.toLowerCase().startsWith("bearer ")) return header.slice(7).trim();
-  if (c.req.method === "POST" && header === undefined) {
-    const form = await formParams(c).catch(() => ({}) as Record<string, string>);
-    if (form.access_token) return form.access_token;
+  if (header === undefined) {
+    const form =
+      c.req.method === "POST"
+        ? await formParams(c).catch(() => ({}) as Record<string, string>)
+        : {};
+    if (form.access_token) return { scheme: "Bearer", token: form.access_token };
+  } else if (header.toLowerCase().startsWith("bearer ")) {
+    return { scheme: "Bearer", token: header.slice(7).trim() };
+  } else if (header.toLowerCase().startsWith("dpop ")) {
+    return { scheme: "DPoP", token: header.slice(5).trim() };
   }
   throw new OAuthError("invalid_request", "Missing access token.");
 }
@@ -27,15 +35,20 @@ async function bearerToken(c: Context<AppEnv>): Promise<string> {
 export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
   c.header("Cache-Control", "no-store");
   const { db, realm } = c.var;
+  let scheme: PresentedAccessToken["scheme"] = "Bearer";
 
   try {
-    const token = await bearerToken(c);
+    const presented = await presentedToken(c);
+    scheme = presented.scheme;
     const keys = await realmKeys(c.env, realm.id);
-    const claims = await verifyJwt(keys, token, { issuer: c.var.issuer, typ: "at+jwt" }).catch(
-      () => {
-        throw new OAuthError("invalid_token", "The access token is invalid or expired.");
-      },
-    );
+    const claims = await verifyJwt(keys, presented.token, {
+      issuer: c.var.issuer,
+      typ: "at+jwt",
+    }).catch(() => {
+      throw new OAuthError("invalid_token", "The access token is invalid or expired.");
+    });
+    if (boundJkt(claims)) scheme = "DPoP";
+    await checkPossession(c, presented, claims);
 
     const now = nowSeconds();
     // A token without `sid` (client_credentials) speaks for a client, not a signed-in End-User
@@ -67,12 +80,16 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     if (!(error instanceof OAuthError)) throw error;
 
     // RFC 6750 §3: the challenge names the error; a request without a token gets none.
-    const challenge =
-      error.code === "invalid_request"
-        ? `Bearer realm="${realm.name}"`
-        : `Bearer realm="${realm.name}", error="${error.code}", ` +
-          `error_description="${error.description}"`;
+    const unnamed = error.code === "invalid_request";
+    if (scheme === "DPoP") {
+      c.header("WWW-Authenticate", dpopChallenge(realm.name, unnamed ? undefined : error));
+      return c.json(error.toJSON(), 401);
+    }
+    const challenge = unnamed
+      ? `Bearer realm="${realm.name}"`
+      : `Bearer realm="${realm.name}", error="${error.code}", ` +
+        `error_description="${error.description}"`;
     c.header("WWW-Authenticate", challenge);
-    return c.json(error.toJSON(), error.code === "invalid_request" ? 401 : (error.status as 401));
+    return c.json(error.toJSON(), unnamed ? 401 : (error.status as 401));
   }
 }

@@ -108,6 +108,7 @@ const client = z
         "id.token.signed.response.alg": signingAlg.nullish(),
         "oauth2.device.authorization.grant.enabled": flagAttribute.nullish(),
         "standard.token.exchange.enabled": flagAttribute.nullish(),
+        "dpop.bound.access.tokens": flagAttribute.nullish(),
         "access.token.lifespan": lifespanAttribute.nullish(),
         "client.session.idle.timeout": lifespanAttribute.nullish(),
         "client.session.max.lifespan": lifespanAttribute.nullish(),
@@ -243,6 +244,8 @@ const realmFields = z.object({
   /** Latchkey's own: RFC 7591 registration without an initial access token. */
   clientRegistrationAnonymous: z.boolean().nullish(),
   defaultSignatureAlgorithm: signingAlg.nullish(),
+  /** Latchkey's own: DPoP proofs must carry a server nonce (RFC 9449 §8). */
+  dpopNonceRequired: z.boolean().nullish(),
   defaultLocale: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "is not a language tag such as en or de")

@@ -35,6 +35,7 @@ export function realmRow(rep: RealmRepresentation, now: number): RealmRow {
     defaultLocale: rep.defaultLocale ?? undefined,
     clientRegistrationAnonymous: rep.clientRegistrationAnonymous ?? undefined,
     defaultSignatureAlgorithm: rep.defaultSignatureAlgorithm || null,
+    dpopNonceRequired: rep.dpopNonceRequired ?? undefined,
     createdAt: now,
   };
 }
@@ -77,6 +78,7 @@ export async function clientRow(
     idTokenAlg: rep.attributes?.["id.token.signed.response.alg"] || null,
     deviceGrantEnabled: rep.attributes?.["oauth2.device.authorization.grant.enabled"] === "true",
     tokenExchangeEnabled: rep.attributes?.["standard.token.exchange.enabled"] === "true",
+    dpopBoundAccessTokens: attributes["dpop.bound.access.tokens"] === "true",
     consentRequired: rep.consentRequired ?? false,
     fullScopeAllowed: rep.fullScopeAllowed ?? true,
     // Absent lists keep Keycloak's defaults (the schema's); unknown scope names are ignored.

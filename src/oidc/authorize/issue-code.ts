@@ -31,6 +31,7 @@ function storeCode(
       sessionId: session.id,
       redirectUri: request.redirectUri,
       codeChallenge: request.codeChallenge ?? null,
+      dpopJkt: request.dpopJkt ?? null,
       nonce: request.nonce ?? null,
       scope: request.scope,
       authTime: session.authTime,

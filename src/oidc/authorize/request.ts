@@ -25,6 +25,8 @@ export interface AuthorizationRequest {
   state?: string;
   nonce?: string;
   codeChallenge?: string;
+  /** RFC 9449 §10: the thumbprint of the key the code must be redeemed with. */
+  dpopJkt?: string;
   prompt: Prompt[];
   maxAge?: number;
   loginHint?: string;
@@ -64,6 +66,7 @@ const requestShape = z.object({
   nonce: text(512),
   code_challenge: text(128),
   code_challenge_method: text(16),
+  dpop_jkt: text(64),
   prompt: text(128),
   max_age: text(16),
   login_hint: text(320),
@@ -75,6 +78,14 @@ const requestShape = z.object({
 
 /** RFC 7636 §4.2: a S256 challenge is the base64url SHA-256 of the verifier, 43 characters. */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+/** RFC 9449 §10: dpop_jkt is a JWK SHA-256 thumbprint (RFC 7638), 43 base64url characters. */
+function checkDpopJkt(jkt: string | undefined): string | undefined {
+  if (jkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(jkt)) {
+    throw new OAuthError("invalid_request", "dpop_jkt is not a JWK SHA-256 thumbprint.");
+  }
+  return jkt;
+}
 
 /** Resolves the client; unknown or disabled clients are shown an error page, never redirected. */
 async function checkClient(db: Database, realm: Realm, params: Params): Promise<Client> {
@@ -263,6 +274,7 @@ export async function parseAuthorizationRequest(
         responseType === "id_token"
           ? undefined
           : checkPkce(client, p.code_challenge, p.code_challenge_method),
+      dpopJkt: checkDpopJkt(p.dpop_jkt),
       prompt: checkPrompt(p.prompt),
       maxAge: checkMaxAge(p.max_age),
       loginHint: p.login_hint,

@@ -18,6 +18,7 @@ import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
 import { announceSessionEnd } from "../backchannel/announce";
+import { requireSameKey } from "../dpop/binding";
 import { hasScope } from "../scopes";
 import { mintTokens } from "./mint";
 import { checkCodeVerifier } from "./pkce";
@@ -36,6 +37,7 @@ async function checkBinding(
   client: Client,
   redirectUri: string,
   codeVerifier: string | undefined,
+  dpopJkt: string | undefined,
 ) {
   if (code.realmId !== realmId || code.clientId !== client.id) {
     throw new OAuthError("invalid_grant", "The code was issued to another client.");
@@ -44,6 +46,8 @@ async function checkBinding(
     throw new OAuthError("invalid_grant", "redirect_uri does not match the authorization request.");
   }
   await checkCodeVerifier(code.codeChallenge, codeVerifier);
+  // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with that key.
+  requireSameKey(code.dpopJkt, dpopJkt);
 }
 
 /** The `authorization_code` grant (RFC 6749 §4.1.3) with PKCE (RFC 7636). */
@@ -67,7 +71,7 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
 
   const code = result.code;
   try {
-    await checkBinding(code, realm.id, client, redirect_uri, code_verifier);
+    await checkBinding(code, realm.id, client, redirect_uri, code_verifier, c.var.dpopJkt);
   } catch (error) {
     // The code is spent either way; nothing came of it, so a retry is no replay.
     await discardCode(db, code.codeHash);
@@ -96,6 +100,7 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
       authTime: code.authTime,
       familyId: code.familyId,
       offline: hasScope(code.scope, "offline_access"),
+      dpopJkt: c.var.dpopJkt,
       nonce: code.nonce ?? undefined,
       claims: code.claims,
       acr: code.acr,

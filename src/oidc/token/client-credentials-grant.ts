@@ -61,6 +61,7 @@ export async function clientCredentialsGrant(c: Context<AppEnv>, client: Client,
     scope: granted,
     roles: await rolesFor(db, client, serviceAccount, granted),
     now: nowSeconds(),
+    dpopJkt: c.var.dpopJkt,
   });
   logEvent("token.issued", {
     realm: realm.id,

@@ -94,6 +94,7 @@ export async function deviceCodeGrant(c: Context<AppEnv>, client: Client, params
       authTime: code.authTime ?? session.authTime,
       familyId: code.familyId,
       offline: hasScope(code.scope, "offline_access"),
+      dpopJkt: c.var.dpopJkt,
     },
     now,
   );

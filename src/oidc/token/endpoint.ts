@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../config";
 import { OAuthError } from "../../http/errors";
 import { formParams } from "../../http/params";
+import { tokenRequestKey } from "../dpop/binding";
 import { tokenServiceError } from "../token-service";
 import { authorizationCodeGrant } from "./authorization-code-grant";
 import { authenticateClient } from "./client-auth";
@@ -35,6 +36,7 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
     const grant = grants[grantType as keyof typeof grants];
 
     const client = await authenticateClient(c, params);
+    c.set("dpopJkt", await tokenRequestKey(c, client));
     return c.json(await grant(c, client, params));
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;

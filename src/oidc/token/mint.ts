@@ -11,6 +11,7 @@ import type { SigningAlg } from "../../keys/generate";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signJwt } from "../../keys/sign";
 import { type ClaimsRequest, requestedClaimNames } from "../claims-request";
+import { confirmation, tokenType } from "../dpop/binding";
 import { signIdToken } from "../id-token";
 import { hasScope } from "../scopes";
 import { userClaims } from "../user-claims";
@@ -36,12 +37,14 @@ export interface TokenGrant {
   claims?: ClaimsRequest | null;
   /** Keycloak's acr of the authentication behind the grant, if known. */
   acr?: string | null;
+  /** The key the tokens are bound to with DPoP (RFC 9449 §5). */
+  dpopJkt?: string;
 }
 
 /** The token endpoint's successful answer (RFC 6749 §5.1), with Keycloak's extra members. */
 export interface TokenResponse {
   access_token: string;
-  token_type: "Bearer";
+  token_type: "Bearer" | "DPoP";
   expires_in: number;
   refresh_token: string;
   refresh_expires_in: number;
@@ -65,6 +68,8 @@ export interface AccessTokenContent extends JWTPayload {
   audience?: string | string[];
   /** The person's effective roles for this client. */
   roles: EffectiveRoles;
+  /** The key a DPoP-bound token is bound to (RFC 9449 §6.1). */
+  dpopJkt?: string;
 }
 
 /**
@@ -72,7 +77,7 @@ export interface AccessTokenContent extends JWTPayload {
  * `realm_access` and the profile claims the scope releases. Every grant mints through here.
  */
 export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): Promise<string> {
-  const { client, user, scope, alg, audience, roles, ...claims } = content;
+  const { client, user, scope, alg, audience, roles, dpopJkt, ...claims } = content;
   const access = roleClaims(roles, client, scope);
   const aud =
     access.audiences.length > 0 ? [client.clientId, ...access.audiences] : client.clientId;
@@ -85,6 +90,7 @@ export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): P
       client_id: client.clientId,
       azp: client.clientId,
       typ: "Bearer",
+      ...confirmation(dpopJkt),
       scope,
       ...access.claims,
       ...userClaims(user, scope),
@@ -143,6 +149,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     scope,
     roles,
     alg: accessTokenAlg(realm, client),
+    dpopJkt: grant.dpopJkt,
   });
 
   const refreshToken = await signJwt(
@@ -153,6 +160,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
       exp: refreshExp,
       // Keycloak's refresh token types: an offline token outlives the SSO session.
       typ: offline ? "Offline" : "Refresh",
+      // RFC 9449 §5: a public client's refresh token is bound to its key too.
+      ...confirmation(client.publicClient ? grant.dpopJkt : undefined),
       scope,
     },
     { typ: "JWT" },
@@ -186,7 +195,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
 
   const response: TokenResponse = {
     access_token: accessToken,
-    token_type: "Bearer",
+    token_type: tokenType(grant.dpopJkt),
     expires_in: accessLifespan,
     refresh_token: refreshToken,
     refresh_expires_in: refreshExp - now,

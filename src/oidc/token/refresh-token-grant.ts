@@ -11,6 +11,7 @@ import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { verifyJwt } from "../../keys/sign";
 import { nowSeconds } from "../../time";
+import { boundJkt, requireSameKey } from "../dpop/binding";
 import { mintTokens } from "./mint";
 import { narrowScope } from "./narrow-scope";
 
@@ -40,6 +41,7 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
     throw new OAuthError("invalid_grant", "The refresh token was issued to another client.");
   }
   narrowScope(typeof claims.scope === "string" ? claims.scope : "", scope);
+  requireSameKey(boundJkt(claims), c.var.dpopJkt);
 
   const now = nowSeconds();
   const result = await rotateRefreshToken(db, token, now);
@@ -83,6 +85,7 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
       offline: record.offline,
       claims: record.claims,
       acr: record.acr,
+      dpopJkt: c.var.dpopJkt,
     },
     now,
   );

@@ -3,6 +3,7 @@ import type { Realm } from "../../db/realms";
 import type { EffectiveRoles } from "../../db/roles";
 import type { User } from "../../db/users";
 import type { RealmKeys } from "../../keys/realm-keys";
+import { tokenType } from "../dpop/binding";
 import { accessTokenLifespan } from "./lifetimes";
 import { signAccessToken } from "./mint";
 import { accessTokenAlg } from "./signing-algs";
@@ -16,6 +17,8 @@ export interface ServiceAccountGrant {
   scope: string;
   roles: EffectiveRoles;
   now: number;
+  /** The key the token is bound to with DPoP (RFC 9449 §5). */
+  dpopJkt?: string;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface ServiceAccountGrant {
  */
 export interface ServiceAccountTokenResponse {
   access_token: string;
-  token_type: "Bearer";
+  token_type: "Bearer" | "DPoP";
   expires_in: number;
   refresh_expires_in: 0;
   scope: string;
@@ -51,11 +54,12 @@ export async function mintServiceAccountToken(
     scope,
     roles,
     alg: accessTokenAlg(realm, client),
+    dpopJkt: grant.dpopJkt,
   });
 
   return {
     access_token: accessToken,
-    token_type: "Bearer",
+    token_type: tokenType(grant.dpopJkt),
     expires_in: accessTokenLifespan(realm, client),
     refresh_expires_in: 0,
     scope,

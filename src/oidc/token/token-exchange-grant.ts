@@ -10,6 +10,7 @@ import { logEvent } from "../../http/log";
 import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
+import { boundJkt, requireSameKey, tokenType } from "../dpop/binding";
 import { readPresentedToken } from "../token-service";
 import { accessTokenLifespan } from "./lifetimes";
 import { signAccessToken } from "./mint";
@@ -115,6 +116,8 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
   checkTokenTypes(params);
 
   const claims = await verifySubjectToken(c, request.subject_token, client);
+  // RFC 9449 §7: a DPoP-bound subject token is used only with a proof of its key.
+  requireSameKey(boundJkt(claims), c.var.dpopJkt);
   const audience = await resolveAudience(c, request.audience, client);
   const scope = narrowScope(typeof claims.scope === "string" ? claims.scope : "", request.scope);
   const now = nowSeconds();
@@ -135,6 +138,7 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
     audience,
     roles: await rolesFor(c.var.db, client, user, scope),
     alg: accessTokenAlg(realm, client),
+    dpopJkt: c.var.dpopJkt,
   });
   logEvent("token.issued", {
     realm: realm.id,
@@ -146,7 +150,7 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
   return {
     access_token: accessToken,
     issued_token_type: ACCESS_TOKEN_TYPE,
-    token_type: "Bearer",
+    token_type: tokenType(c.var.dpopJkt),
     expires_in: lifespan,
     scope,
     session_state: session.id,
