@@ -172,6 +172,11 @@ export const clients = sqliteTable(
     frontchannelLogoutSessionRequired: flag("frontchannel_logout_session_required")
       .notNull()
       .default(true),
+    /** Latchkey's `resource.indicators`: the RFC 8707 resources the client may ask for. */
+    resourceIndicators: text("resource_indicators", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default([]),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],
@@ -225,6 +230,8 @@ export const authorizationCodes = sqliteTable(
     codeChallenge: text("code_challenge"),
     nonce: text("nonce"),
     scope: text("scope").notNull(),
+    /** RFC 8707 resources asked for at the authorization endpoint, space-separated. */
+    resource: text("resource"),
     authTime: integer("auth_time").notNull(),
     /** The refresh token family this code starts, revoked if the code is replayed. */
     familyId: text("family_id").notNull(),
@@ -360,3 +367,5 @@ export const pushedAuthorizationRequests = sqliteTable(
   },
   (t) => [index("pushed_authorization_requests_expires").on(t.expiresAt)],
 );
+
+export { clientScopes, protocolMappers } from "./client-scopes-schema";

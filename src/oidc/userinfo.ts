@@ -1,13 +1,19 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
+import type { Database } from "../db/client";
+import { loadClientScopeSet } from "../db/client-scopes";
+import { findClient } from "../db/clients";
+import type { Realm } from "../db/realms";
 import { offlineSessionLives } from "../db/refresh-tokens";
 import { findSessionById } from "../db/sessions";
+import type { User } from "../db/users";
 import { findUserById } from "../db/users";
 import { OAuthError } from "../http/errors";
 import { formParams } from "../http/params";
 import { realmKeys } from "../keys/realm-keys";
 import { verifyJwt } from "../keys/sign";
 import { nowSeconds } from "../time";
+import { applicableMappers, mapperClaims } from "./protocol-mappers";
 import { userClaims } from "./user-claims";
 
 /** RFC 6750 §2.1 header, or §2.2 form body on POST. */
@@ -19,6 +25,20 @@ async function bearerToken(c: Context<AppEnv>): Promise<string> {
     if (form.access_token) return form.access_token;
   }
   throw new OAuthError("invalid_request", "Missing access token.");
+}
+
+/** What the protocol mappers of the token's client release at UserInfo for this scope. */
+async function mappedUserinfoClaims(
+  db: Database,
+  realm: Realm,
+  azp: unknown,
+  user: User,
+  scope: string,
+) {
+  const client = typeof azp === "string" ? await findClient(db, realm.id, azp) : undefined;
+  if (!client) return {};
+  const set = await loadClientScopeSet(db, realm.id, client.id);
+  return mapperClaims(applicableMappers(set, client, scope), user, "userinfo");
 }
 
 /** The UserInfo endpoint (OpenID Connect Core §5.3), for access tokens of a live session. */
@@ -52,7 +72,8 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     }
 
     const scope = typeof claims.scope === "string" ? claims.scope : "";
-    return c.json({ sub: user.id, ...userClaims(user, scope) });
+    const mapped = await mappedUserinfoClaims(db, realm, claims.azp, user, scope);
+    return c.json({ ...userClaims(user, scope), ...mapped, sub: user.id });
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
 

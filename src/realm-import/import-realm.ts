@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { findRealmByName } from "../db/realms";
-import { clients, realms, users } from "../db/schema";
+import { clientScopes, clients, protocolMappers, realms, users } from "../db/schema";
 import { createUser, DuplicateUserError } from "../db/users";
+import { clientScopeRows, mapperRows, realmScopeNames } from "./client-scopes";
 import { ImportError, jsonPath } from "./import-error";
 import { type RealmRepresentation, realmRepresentation } from "./representation";
 import { clientRow, newUser, realmRow, serviceAccountRows } from "./rows";
@@ -35,17 +36,32 @@ export async function importRealm(
 
   const now = Math.floor(Date.now() / 1000);
   const realm = realmRow(rep, now);
+  const scopeNames = realmScopeNames(rep.clientScopes);
   const clientRows = await Promise.all(
-    (rep.clients ?? []).map((c) => clientRow(c, realm.id, now, secret)),
+    (rep.clients ?? []).map((c) => clientRow(c, realm.id, now, secret, scopeNames)),
   );
   const insertClients = clientRows.map((row) => db.insert(clients).values(row));
+  const scopeRows = clientScopeRows(rep.clientScopes, realm.id);
+  const clientMappers = (rep.clients ?? []).flatMap((c, index) =>
+    mapperRows(c.protocolMappers, realm.id, { clientId: clientRows[index]?.id as string }),
+  );
+  const insertScopes = scopeRows.scopes.map((row) => db.insert(clientScopes).values(row));
+  const insertMappers = [...scopeRows.mappers, ...clientMappers].map((row) =>
+    db.insert(protocolMappers).values(row),
+  );
   // Service accounts have no password to hash, so they join the realm's own batch.
   const insertServiceAccounts = serviceAccountRows(clientRows, realm.id, now).map((row) =>
     db.insert(users).values(row),
   );
 
   try {
-    await db.batch([db.insert(realms).values(realm), ...insertClients, ...insertServiceAccounts]);
+    await db.batch([
+      db.insert(realms).values(realm),
+      ...insertScopes,
+      ...insertClients,
+      ...insertMappers,
+      ...insertServiceAccounts,
+    ]);
   } catch (error) {
     // Another import of the same realm won the race: skip, as if it had been there before.
     if (await findRealmByName(db, rep.realm)) return { realm: rep.realm, created: false };

@@ -6,6 +6,7 @@ import { findUserById } from "../../db/users";
 import { PageError } from "../../http/errors";
 import { realmKeys } from "../../keys/realm-keys";
 import { signIdToken } from "../id-token";
+import { applicableMappers } from "../protocol-mappers";
 import type { AuthorizationRequest } from "./request";
 import { respondToClient } from "./respond";
 
@@ -27,6 +28,7 @@ function storeCode(
       codeChallenge: request.codeChallenge ?? null,
       nonce: request.nonce ?? null,
       scope: request.scope,
+      resource: request.resource.length > 0 ? request.resource.join(" ") : null,
       authTime: session.authTime,
     },
     now,
@@ -56,6 +58,7 @@ async function frontChannelIdToken(
     nonce: request.nonce,
     now,
     code,
+    mappers: applicableMappers(request.scopeSet, request.client, request.scope),
   });
 }
 

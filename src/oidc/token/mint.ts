@@ -2,6 +2,11 @@ import type { JWTPayload } from "jose";
 import { sha256 } from "../../crypto/digest";
 import { randomId } from "../../crypto/random";
 import type { Database } from "../../db/client";
+import {
+  type ClientScopeSet,
+  loadClientScopeSet,
+  type ProtocolMapper,
+} from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import { refreshTokenInsert } from "../../db/refresh-tokens";
@@ -10,6 +15,8 @@ import type { SigningAlg } from "../../keys/generate";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { signJwt } from "../../keys/sign";
 import { signIdToken } from "../id-token";
+import { applicableMappers, mappedAudiences, mapperClaims } from "../protocol-mappers";
+import { resourceAudience } from "../resource";
 import { hasScope, rolesApply } from "../scopes";
 import { userClaims } from "../user-claims";
 import { accessTokenLifespan, refreshTokenExpiry, type SessionBounds } from "./lifetimes";
@@ -29,6 +36,10 @@ export interface TokenGrant {
   /** Whether the refresh token is an offline token (scope offline_access). */
   offline: boolean;
   nonce?: string;
+  /** The client's scopes and mappers, when the grant loaded them already. */
+  scopeSet?: ClientScopeSet;
+  /** RFC 8707 resources the access token is for. */
+  resource?: string[];
 }
 
 /** The token endpoint's successful answer (RFC 6749 §5.1), with Keycloak's extra members. */
@@ -56,6 +67,22 @@ export interface AccessTokenContent extends JWTPayload {
   alg: SigningAlg;
   /** Who the token is for, when not the client itself: RFC 8693 §2.1's `audience`. */
   audience?: string | string[];
+  /** Protocol mappers that apply to this token: claims and audiences. */
+  mappers?: ProtocolMapper[];
+  /** RFC 8707 resources asked for: they become the `aud`. */
+  resource?: string[];
+}
+
+/**
+ * The `aud`: the audience asked for (token exchange, RFC 8707 resources), else the audience
+ * mappers' (as Keycloak), else the client itself, as before mappers existed.
+ */
+function accessTokenAudience(content: AccessTokenContent): string | string[] {
+  const requested = content.audience ?? resourceAudience(content.resource ?? []);
+  if (requested !== undefined) return requested;
+  const mapped = mappedAudiences(content.mappers ?? [], "access");
+  if (mapped.length === 0) return content.client.clientId;
+  return mapped.length === 1 ? (mapped[0] as string) : mapped;
 }
 
 /**
@@ -63,13 +90,13 @@ export interface AccessTokenContent extends JWTPayload {
  * `realm_access` and the profile claims the scope releases. Every grant mints through here.
  */
 export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): Promise<string> {
-  const { client, user, scope, alg, audience, ...claims } = content;
+  const { client, user, scope, alg, audience, mappers, resource, ...claims } = content;
   return signJwt(
     keys,
     {
       jti: randomId(),
       ...claims,
-      aud: audience ?? client.clientId,
+      aud: accessTokenAudience(content),
       client_id: client.clientId,
       azp: client.clientId,
       typ: "Bearer",
@@ -77,6 +104,7 @@ export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): P
       // Roles are not modelled yet: the roles scope releases an empty realm_access.
       ...(rolesApply(scope, client) ? { realm_access: { roles: [] } } : {}),
       ...userClaims(user, scope),
+      ...mapperClaims(mappers ?? [], user, "access"),
     },
     { typ: "at+jwt", alg },
   );
@@ -104,6 +132,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
   const accessLifespan = accessTokenLifespan(realm, client);
   const accessExp = now + accessLifespan;
   const refreshExp = refreshTokenExpiry(realm, client, session, offline, now);
+  const scopeSet = grant.scopeSet ?? (await loadClientScopeSet(db, realm.id, client.id));
+  const mappers = applicableMappers(scopeSet, client, scope);
 
   const accessToken = await signAccessToken(keys, {
     ...grantClaims(grant, now),
@@ -113,6 +143,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     user,
     scope,
     alg: accessTokenAlg(realm, client),
+    mappers,
+    resource: grant.resource,
   });
 
   const refreshToken = await signJwt(
@@ -129,7 +161,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
   );
 
   const idToken = hasScope(scope, "openid")
-    ? await signIdToken(keys, { ...grant, now, accessToken })
+    ? await signIdToken(keys, { ...grant, now, accessToken, mappers })
     : undefined;
 
   const refreshRecord = refreshTokenInsert(db, {

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../config";
+import { loadClientScopeSet } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import { refreshTokenRow, revokeFamily, rotateRefreshToken } from "../../db/refresh-tokens";
 import { findSessionById, touchSession } from "../../db/sessions";
@@ -11,6 +12,8 @@ import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { verifyJwt } from "../../keys/sign";
 import { nowSeconds } from "../../time";
+import { allowedResources } from "../protocol-mappers";
+import { tokenResources } from "../resource";
 import { mintTokens } from "./mint";
 import { narrowScope } from "./narrow-scope";
 
@@ -18,6 +21,7 @@ import { narrowScope } from "./narrow-scope";
 const refreshGrantParams = z.object({
   refresh_token: z.string().max(8192),
   scope: z.string().max(1024).optional(),
+  resource: z.string().max(4096).optional(),
 });
 
 /**
@@ -26,7 +30,7 @@ const refreshGrantParams = z.object({
  */
 export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, params: Params) {
   const { db, realm } = c.var;
-  const { refresh_token: token, scope } = validateParams(refreshGrantParams, params);
+  const { refresh_token: token, scope, resource } = validateParams(refreshGrantParams, params);
 
   const keys = await realmKeys(c.env, realm.id);
   const claims = await verifyJwt(keys, token, { issuer: c.var.issuer }).catch(() => {
@@ -40,6 +44,11 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
     throw new OAuthError("invalid_grant", "The refresh token was issued to another client.");
   }
   narrowScope(typeof claims.scope === "string" ? claims.scope : "", scope);
+  // RFC 8707 §2.2. TODO(refresh-resources): the refresh token does not remember the resources
+  // of its authorization, so any the client may ask for is allowed here; storing them with the
+  // refresh token record would hold a refresh to the original ones.
+  const scopeSet = await loadClientScopeSet(db, realm.id, client.id);
+  const resources = tokenResources(resource, [], allowedResources(scopeSet, client));
 
   const now = nowSeconds();
   const result = await rotateRefreshToken(db, token, now);
@@ -81,6 +90,8 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
       authTime: record.authTime,
       familyId: record.familyId,
       offline: record.offline,
+      scopeSet,
+      resource: resources,
     },
     now,
   );

@@ -1,3 +1,4 @@
+import type { ProtocolMapper } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import type { User } from "../../db/users";
@@ -14,6 +15,9 @@ export interface ServiceAccountGrant {
   user: User;
   scope: string;
   now: number;
+  mappers?: ProtocolMapper[];
+  /** RFC 8707 resources: the token's `aud`. */
+  resource?: string[];
 }
 
 /**
@@ -48,6 +52,8 @@ export async function mintServiceAccountToken(
     user,
     scope,
     alg: accessTokenAlg(realm, client),
+    mappers: grant.mappers,
+    resource: grant.resource,
   });
 
   return {
