@@ -51,7 +51,13 @@ consentRoutes.post("/login-actions/consent", async (c) => {
     return respondWithError(c, pending, denied);
   }
 
-  await recordConsent(db, session.userId, client.id, consentScopes(pending.scope), now);
+  await recordConsent(
+    db,
+    session.userId,
+    client.id,
+    consentScopes(pending.scope, pending.scopeSet.realmScopes),
+    now,
+  );
   logEvent("consent.granted", event);
   return issueCode(c, pending, session, now);
 });

@@ -22,9 +22,21 @@ export const consentScopeMessages: Record<string, MessageKey> = {
   roles: "consent.scope.roles",
 };
 
-/** The granted scopes of a request that need the person's approval. */
-export function consentScopes(scope: string): string[] {
-  return scope.split(" ").filter((value) => Object.hasOwn(consentScopeMessages, value));
+/** The granted scopes of a request that need the person's approval; realm scopes all do. */
+export function consentScopes(scope: string, realmScopes: readonly { name: string }[]): string[] {
+  const realmNames = new Set(realmScopes.map((realmScope) => realmScope.name));
+  return scope
+    .split(" ")
+    .filter((value) => Object.hasOwn(consentScopeMessages, value) || realmNames.has(value));
+}
+
+/** A scope's line on the consent page: a built-in's message, a realm scope's own text. */
+function describeScope(c: Context<AppEnv>, request: AuthorizationRequest, scope: string) {
+  const message = consentScopeMessages[scope];
+  if (message !== undefined) return c.var.t(message);
+  const realmScope = request.scopeSet.realmScopes.find((entry) => entry.name === scope);
+  // Keycloak's `consent.screen.text`, else the scope's name.
+  return realmScope?.consentScreenText ?? scope;
 }
 
 /**
@@ -37,7 +49,7 @@ export async function missingConsent(
   session: Session,
 ): Promise<string[]> {
   if (!request.client.consentRequired) return [];
-  const scopes = consentScopes(request.scope);
+  const scopes = consentScopes(request.scope, request.scopeSet.realmScopes);
   if (request.prompt.includes("consent")) return scopes;
 
   const approved = await approvedScopes(c.var.db, session.userId, request.client.id, scopes);
@@ -61,7 +73,7 @@ export async function showConsentPage(
     locale: c.var.locale,
     realmName: realm.displayName ?? realm.name,
     clientName: request.client.name ?? request.client.clientId,
-    scopes: scopes.map((scope) => t(consentScopeMessages[scope] as MessageKey)),
+    scopes: scopes.map((scope) => describeScope(c, request, scope)),
     action: consentActionUrl(realm.name, request.params),
     csrfToken: await issueCsrfToken(c),
   });
