@@ -64,3 +64,13 @@ export async function loadClientScopeSet(
     clientMappers: mappers.filter((m) => m.clientId === clientInternalId).map(strip),
   };
 }
+
+/** The names of the realm's own client scopes, in name order. */
+export async function realmClientScopeNames(db: Database, realmId: string): Promise<string[]> {
+  const rows = await db
+    .select({ name: clientScopes.name })
+    .from(clientScopes)
+    .where(eq(clientScopes.realmId, realmId))
+    .orderBy(clientScopes.name);
+  return rows.map((row) => row.name);
+}

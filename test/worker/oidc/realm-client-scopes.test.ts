@@ -137,6 +137,19 @@ describe("realm client scopes (Keycloak's clientScopes)", () => {
     expect(callbackParams(response, SPA_REDIRECT).get("error")).toBe("invalid_scope");
   });
 
+  it("lists the realm's scopes in discovery's scopes_supported, as Keycloak", async () => {
+    const realm = await scopedRealm();
+    const other = await seedAppRealm();
+    const path = "/.well-known/openid-configuration";
+    const metadata = async (issuer: string) =>
+      (await (await SELF.fetch(`${issuer}${path}`)).json()) as { scopes_supported: string[] };
+
+    expect((await metadata(realm.issuer)).scopes_supported).toEqual(
+      expect.arrayContaining(["openid", "flags", "tenant"]),
+    );
+    expect((await metadata(other.issuer)).scopes_supported).not.toContain("tenant");
+  });
+
   it("refuses another realm's scope with invalid_scope", async () => {
     await scopedRealm();
     const other = await seedAppRealm();
