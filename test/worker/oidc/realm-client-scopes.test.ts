@@ -102,7 +102,7 @@ async function userinfo(oidc: string, accessToken: string) {
 }
 
 describe("realm client scopes (Keycloak's clientScopes)", () => {
-  it("knows a realm scope by name and grants it when it is the client's optional scope", async () => {
+  it("grants a realm scope asked for by name when it is the client's optional scope", async () => {
     const realm = await scopedRealm();
     const { tokens } = await appTokens(realm.oidc, { scope: "openid tenant" });
 
@@ -121,7 +121,7 @@ describe("realm client scopes (Keycloak's clientScopes)", () => {
     expect(decodeJwt(tokens.access_token ?? "").org).toBeUndefined();
   });
 
-  it("applies a default realm scope unasked, unlisted when include.in.token.scope is false", async () => {
+  it("applies a default scope unasked, unlisted with include.in.token.scope false", async () => {
     const realm = await scopedRealm();
     const { tokens } = await appTokens(realm.oidc);
 
@@ -129,7 +129,7 @@ describe("realm client scopes (Keycloak's clientScopes)", () => {
     expect(decodeJwt(tokens.access_token ?? "").phones).toEqual(["+44 20 7946 0000"]);
   });
 
-  it("still refuses a scope neither built in nor defined by the realm with invalid_scope", async () => {
+  it("still refuses a scope neither built in nor the realm's with invalid_scope", async () => {
     const realm = await scopedRealm();
     const { params } = await appRequest({ scope: "openid payroll" });
     const response = await authorize(realm.oidc, params);
