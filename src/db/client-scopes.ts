@@ -65,12 +65,11 @@ export async function loadClientScopeSet(
   };
 }
 
-/** The names of the realm's own client scopes, in name order. */
-export async function realmClientScopeNames(db: Database, realmId: string): Promise<string[]> {
-  const rows = await db
-    .select({ name: clientScopes.name })
+/** The realm's own client scopes (names and consent texts), in name order. */
+export async function listRealmClientScopes(db: Database, realmId: string) {
+  return db
+    .select({ name: clientScopes.name, consentScreenText: clientScopes.consentScreenText })
     .from(clientScopes)
     .where(eq(clientScopes.realmId, realmId))
     .orderBy(clientScopes.name);
-  return rows.map((row) => row.name);
 }

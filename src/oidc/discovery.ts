@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
-import { realmClientScopeNames } from "../db/client-scopes";
+import { listRealmClientScopes } from "../db/client-scopes";
 import { SIGNING_ALGS } from "../keys/generate";
 import { ASYMMETRIC_ALGS, SYMMETRIC_ALGS } from "./client-keys/algorithms";
 import { supportedScopes } from "./scopes";
@@ -98,6 +98,11 @@ export function providerMetadata(issuer: string, realmScopes: readonly string[] 
 export async function discoveryEndpoint(c: Context<AppEnv>): Promise<Response> {
   c.header("Cache-Control", "public, max-age=300");
   c.header("Access-Control-Allow-Origin", "*");
-  const realmScopes = await realmClientScopeNames(c.var.db, c.var.realm.id);
-  return c.json(providerMetadata(c.var.issuer, realmScopes));
+  const realmScopes = await listRealmClientScopes(c.var.db, c.var.realm.id);
+  return c.json(
+    providerMetadata(
+      c.var.issuer,
+      realmScopes.map((scope) => scope.name),
+    ),
+  );
 }

@@ -96,8 +96,9 @@ export const protocolMapperList = z.array(protocolMapper).max(100);
 
 /**
  * A realm client scope. Keycloak's exports also carry its built-in scopes (profile, email,
- * ...) and SAML ones: Latchkey has its own built-ins and no SAML, so those entries are
- * skipped whole, mappers included; every other scope's mappers must be ones Latchkey applies.
+ * microprofile-jwt, ...) and SAML ones: Latchkey has its own built-ins, lacks the others and
+ * has no SAML, so those entries are skipped whole, mappers included, as before realm scopes
+ * existed; every other scope's mappers must be ones Latchkey applies.
  */
 export const clientScope = z
   .object({
@@ -127,9 +128,13 @@ export const clientScope = z
 
 export type ClientScopeRepresentation = z.infer<typeof clientScope>;
 
+/** Keycloak's own client scopes that Latchkey does not provide; clients naming them are let be. */
+const keycloakOnlyScopes = new Set(["microprofile-jwt", "organization", "service_account"]);
+
 function isSkippedScope(value: { name: string; protocol?: string | null }): boolean {
   const protocol = value.protocol ?? "openid-connect";
-  return protocol !== "openid-connect" || isSupportedScope(value.name);
+  if (protocol !== "openid-connect") return true;
+  return isSupportedScope(value.name) || keycloakOnlyScopes.has(value.name);
 }
 
 /** Client scopes of a realm: each name once. */

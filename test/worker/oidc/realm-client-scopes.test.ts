@@ -9,7 +9,7 @@ import {
   seedAppRealm,
 } from "../support/app-client";
 import { authorize, callbackParams } from "../support/authorization";
-import { Browser } from "../support/browser";
+import { Browser, readForm } from "../support/browser";
 import { authorizeUrl, signIn } from "../support/oidc";
 import { SPA_REDIRECT, USER_PASSWORD } from "../support/realm";
 
@@ -224,5 +224,17 @@ describe("consent for realm client scopes", () => {
 
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Your tenant");
+  });
+
+  it("lists the approved realm scope by its text on the account page", async () => {
+    const realm = await scopedRealm({ consentRequired: true });
+    const browser = new Browser();
+    const { params } = await appRequest({ scope: "openid tenant" });
+    const url = authorizeUrl(realm.oidc, params);
+    const { action, hidden } = readForm(await (await signIn(browser, url)).text(), url);
+    await browser.post(action, { ...hidden, decision: "approve" });
+
+    const account = await (await browser.get(realm.account)).text();
+    expect(account).toContain("Your tenant");
   });
 });

@@ -37,6 +37,10 @@ describe("realm client scopes at import (Keycloak's ClientScopeRepresentation)",
         { name: "custom", attributes: { "include.in.token.scope": "false" } },
         { name: "profile", protocolMappers: [mapper("oidc-full-name-mapper", {})] },
         { name: "role_list", protocol: "saml" },
+        {
+          name: "microprofile-jwt",
+          protocolMappers: [mapper("oidc-usermodel-realm-role-mapper", {})],
+        },
       ],
       clients: [
         {
@@ -54,7 +58,7 @@ describe("realm client scopes at import (Keycloak's ClientScopeRepresentation)",
       .select()
       .from(clientScopes)
       .where(eq(clientScopes.realmId, realm?.id ?? ""));
-    // Built-in names and SAML scopes are Latchkey's own or not Latchkey's: skipped whole.
+    // Built-in, Keycloak-only and SAML scopes are skipped whole, their mappers unchecked.
     expect(scopes.map((scope) => [scope.name, scope.includeInTokenScope])).toEqual([
       ["custom", false],
     ]);
