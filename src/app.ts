@@ -3,7 +3,13 @@ import { assets } from "../templates/assets";
 import { accountRoutes } from "./account/routes";
 import { type AppEnv, checkConfig } from "./config";
 import { database } from "./db/client";
-import { accessTokenClientId, clientCors, formClientId, publicCors } from "./http/cors";
+import {
+  accessTokenClientId,
+  clientCors,
+  formClientId,
+  logoutClientId,
+  publicCors,
+} from "./http/cors";
 import { errorPage, handleError } from "./http/errors-handler";
 import { setRequestLocale } from "./http/locale";
 import { realmContext } from "./http/realm-context";
@@ -78,6 +84,9 @@ app.use(`${oidc}/token`, clientCors(["POST"], formClientId));
 app.use(`${oidc}/userinfo`, clientCors(["GET", "POST"], accessTokenClientId));
 // Revocation too, but not introspection: only confidential clients call that, from servers.
 app.use(`${oidc}/revoke`, clientCors(["POST"], formClientId));
+// Logout (keycloak-js POSTs it) and PAR, which single-page apps push from the browser.
+app.use(`${oidc}/logout`, clientCors(["GET", "POST"], logoutClientId));
+app.use(`${oidc}/ext/par/request`, clientCors(["POST"], formClientId));
 app.use(`${oidc}/certs`, publicCors);
 app.use("/realms/:realm/.well-known/*", publicCors);
 

@@ -1,26 +1,34 @@
 import type { Context } from "hono";
 import type { AccountGrant } from "../../templates/account-grants";
 import type { AppEnv } from "../config";
+import { listRealmClientScopes } from "../db/client-scopes";
 import { findClient } from "../db/clients";
 import { listClientGrants, revokeClientGrant } from "../db/consents";
 import { verifyCsrfToken } from "../http/csrf";
 import { OAuthError, PageError } from "../http/errors";
 import { logEvent } from "../http/log";
 import { formParams } from "../http/params";
-import type { MessageKey } from "../i18n";
 import { currentSession } from "../login/sso-cookie";
 import { consentScopeMessages } from "../oidc/authorize/consent";
 import { nowSeconds } from "../time";
 
 /** The applications a person approved, with localized scope descriptions, for the page. */
 export async function accountGrants(c: Context<AppEnv>, userId: string): Promise<AccountGrant[]> {
-  const grants = await listClientGrants(c.var.db, userId, nowSeconds());
+  const [grants, realmScopes] = await Promise.all([
+    listClientGrants(c.var.db, userId, nowSeconds()),
+    listRealmClientScopes(c.var.db, c.var.realm.id),
+  ]);
+  // A realm scope is described by its consent.screen.text, as on the consent page.
+  const realmTexts = new Map(realmScopes.map((s) => [s.name, s.consentScreenText ?? s.name]));
   return grants.map((grant) => ({
     clientId: grant.clientId,
     clientName: grant.clientName ?? grant.clientId,
     scopes: grant.scopes
-      .filter((scope) => Object.hasOwn(consentScopeMessages, scope))
-      .map((scope) => c.var.t(consentScopeMessages[scope] as MessageKey)),
+      .filter((scope) => Object.hasOwn(consentScopeMessages, scope) || realmTexts.has(scope))
+      .map((scope) => {
+        const message = consentScopeMessages[scope];
+        return message === undefined ? (realmTexts.get(scope) as string) : c.var.t(message);
+      }),
   }));
 }
 

@@ -179,6 +179,11 @@ export const clients = sqliteTable(
       .default(true),
     /** Keycloak's `dpop.bound.access.tokens`: every token request needs a DPoP proof. */
     dpopBoundAccessTokens: flag("dpop_bound_access_tokens").notNull().default(false),
+    /** Latchkey's `resource.indicators`: the RFC 8707 resources the client may ask for. */
+    resourceIndicators: text("resource_indicators", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default([]),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clients_realm_client_id").on(t.realmId, t.clientId)],
@@ -234,6 +239,8 @@ export const authorizationCodes = sqliteTable(
     dpopJkt: text("dpop_jkt"),
     nonce: text("nonce"),
     scope: text("scope").notNull(),
+    /** RFC 8707 resources asked for at the authorization endpoint, space-separated. */
+    resource: text("resource"),
     authTime: integer("auth_time").notNull(),
     /** The `claims` parameter asked with the request (OpenID Connect Core §5.5), if any. */
     claims: text("claims", { mode: "json" }).$type<ClaimsRequest>(),
@@ -399,3 +406,5 @@ export const pushedAuthorizationRequests = sqliteTable(
   },
   (t) => [index("pushed_authorization_requests_expires").on(t.expiresAt)],
 );
+
+export { clientScopes, protocolMappers } from "./client-scopes-schema";

@@ -4,7 +4,7 @@ import { decodeJwt } from "jose";
 import type { AppEnv } from "../config";
 import { findClient } from "../db/clients";
 import { realmHasWebOrigin } from "../db/web-origins";
-import { formParams } from "./params";
+import { formParams, requestParams } from "./params";
 
 const ALLOW_HEADERS = "Authorization, Content-Type, DPoP";
 const MAX_AGE_SECONDS = "3600";
@@ -110,4 +110,19 @@ export const accessTokenClientId: RequestClientId = async (c) => {
 
   const { azp } = decodeJwt(token);
   return typeof azp === "string" ? azp : undefined;
+};
+
+/**
+ * The client a logout request names: its client_id, else the id_token_hint's `azp`. Read
+ * without verifying: the logout endpoint verifies the hint, and an unverified one can at most
+ * let an origin registered by that client read an error.
+ */
+export const logoutClientId: RequestClientId = async (c) => {
+  const params = await requestParams(c);
+  if (params.client_id !== undefined) return params.client_id;
+  if (params.id_token_hint === undefined) return undefined;
+
+  const { azp, aud } = decodeJwt(params.id_token_hint);
+  if (typeof azp === "string") return azp;
+  return typeof aud === "string" ? aud : undefined;
 };

@@ -8,10 +8,11 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export type Params = Record<string, string>;
 
 /**
- * Parameters an extension lets repeat: RFC 8693 §2.1's `audience`. Their values are kept
- * space-separated, which loses nothing for client_ids (printable ASCII without spaces).
+ * Parameters an extension lets repeat: RFC 8693 §2.1's `audience`, RFC 8707's `resource`.
+ * Their values are kept space-separated, which loses nothing for client_ids (printable ASCII
+ * without spaces) and absolute URIs (no literal spaces).
  */
-const repeatable = new Set(["audience"]);
+const repeatable = new Set(["audience", "resource"]);
 
 /**
  * Reads form or query parameters into a flat record. Repeated parameters are refused

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
+import { listRealmClientScopes } from "../db/client-scopes";
 import { SIGNING_ALGS } from "../keys/generate";
 import { ACR_VALUES_SUPPORTED } from "./authorize/acr";
 import { ASYMMETRIC_ALGS, SYMMETRIC_ALGS } from "./client-keys/algorithms";
@@ -17,7 +18,7 @@ const confidentialAuthMethods = [
 const assertionAlgs = [...ASYMMETRIC_ALGS, ...SYMMETRIC_ALGS];
 
 /** OpenID Provider Metadata (OpenID Connect Discovery §3, RFC 8414), at Keycloak's paths. */
-export function providerMetadata(issuer: string) {
+export function providerMetadata(issuer: string, realmScopes: readonly string[] = []) {
   const endpoint = `${issuer}/protocol/openid-connect`;
   return {
     issuer,
@@ -33,7 +34,8 @@ export function providerMetadata(issuer: string) {
     registration_endpoint: `${issuer}/clients-registrations/openid-connect`,
     device_authorization_endpoint: `${endpoint}/auth/device`,
     pushed_authorization_request_endpoint: `${endpoint}/ext/par/request`,
-    scopes_supported: [...supportedScopes],
+    // Keycloak lists the realm's own client scopes too.
+    scopes_supported: [...supportedScopes, ...realmScopes],
     response_types_supported: ["code", "id_token", "code id_token"],
     response_modes_supported: ["query", "fragment", "form_post"],
     grant_types_supported: [
@@ -99,8 +101,14 @@ export function providerMetadata(issuer: string) {
 }
 
 /** Serves the metadata; it is public and the same for everyone, so it may be cached. */
-export function discoveryEndpoint(c: Context<AppEnv>): Response {
+export async function discoveryEndpoint(c: Context<AppEnv>): Promise<Response> {
   c.header("Cache-Control", "public, max-age=300");
   c.header("Access-Control-Allow-Origin", "*");
-  return c.json(providerMetadata(c.var.issuer));
+  const realmScopes = await listRealmClientScopes(c.var.db, c.var.realm.id);
+  return c.json(
+    providerMetadata(
+      c.var.issuer,
+      realmScopes.map((scope) => scope.name),
+    ),
+  );
 }

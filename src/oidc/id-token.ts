@@ -1,4 +1,5 @@
 import { randomId } from "../crypto/random";
+import type { ProtocolMapper } from "../db/client-scopes";
 import type { Client } from "../db/clients";
 import type { Realm } from "../db/realms";
 import type { Session } from "../db/sessions";
@@ -6,6 +7,7 @@ import type { User } from "../db/users";
 import type { RealmKeys } from "../keys/realm-keys";
 import { signJwt } from "../keys/sign";
 import { requestedUserClaims } from "./claims-request";
+import { mappedAudiences, mapperClaims } from "./protocol-mappers";
 import { accessTokenLifespan } from "./token/lifetimes";
 import { halfHash, idTokenAlg } from "./token/signing-algs";
 import { userClaims } from "./user-claims";
@@ -30,6 +32,8 @@ export interface IdTokenContent {
   acr?: string;
   /** User claims the `claims` parameter asked for in the ID token (OpenID Connect Core §5.5). */
   requestedClaims?: readonly string[];
+  /** Protocol mappers that apply: their ID token claims and audiences. */
+  mappers?: ProtocolMapper[];
 }
 
 /**
@@ -38,6 +42,9 @@ export interface IdTokenContent {
  */
 export async function signIdToken(keys: RealmKeys, content: IdTokenContent): Promise<string> {
   const { realm, client, user, session, now } = content;
+  const mappers = content.mappers ?? [];
+  // The client is always an audience of its ID token (Core §2); mappers may add others.
+  const audience = [...new Set([client.clientId, ...mappedAudiences(mappers, "id")])];
   const alg = idTokenAlg(realm, client);
   const hashes = {
     ...(content.accessToken ? { at_hash: await halfHash(alg, content.accessToken) } : {}),
@@ -53,7 +60,7 @@ export async function signIdToken(keys: RealmKeys, content: IdTokenContent): Pro
       jti: randomId(),
       azp: client.clientId,
       sid: session.id,
-      aud: client.clientId,
+      aud: audience.length === 1 ? client.clientId : audience,
       // As long as the access token it comes with, as Keycloak does.
       exp: now + accessTokenLifespan(realm, client),
       auth_time: content.authTime,
@@ -64,6 +71,7 @@ export async function signIdToken(keys: RealmKeys, content: IdTokenContent): Pro
       ...(content.nonce === undefined ? {} : { nonce: content.nonce }),
       ...userClaims(user, content.scope),
       ...requestedUserClaims(user, content.requestedClaims ?? []),
+      ...mapperClaims(mappers, user, "id"),
     },
     { typ: "JWT", alg },
   );

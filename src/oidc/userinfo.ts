@@ -1,7 +1,12 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
+import type { Database } from "../db/client";
+import { loadClientScopeSet } from "../db/client-scopes";
+import { findClient } from "../db/clients";
+import type { Realm } from "../db/realms";
 import { offlineSessionLives } from "../db/refresh-tokens";
 import { findSessionById } from "../db/sessions";
+import type { User } from "../db/users";
 import { findUserById } from "../db/users";
 import { OAuthError } from "../http/errors";
 import { formParams } from "../http/params";
@@ -11,6 +16,7 @@ import { nowSeconds } from "../time";
 import { requestedUserClaims } from "./claims-request";
 import { boundJkt } from "./dpop/binding";
 import { checkPossession, dpopChallenge, type PresentedAccessToken } from "./dpop/resource";
+import { applicableMappers, mapperClaims } from "./protocol-mappers";
 import { USERINFO_CLAIMS } from "./token/mint";
 import { userClaims } from "./user-claims";
 
@@ -29,6 +35,20 @@ async function presentedToken(c: Context<AppEnv>): Promise<PresentedAccessToken>
     return { scheme: "DPoP", token: header.slice(5).trim() };
   }
   throw new OAuthError("invalid_request", "Missing access token.");
+}
+
+/** What the protocol mappers of the token's client release at UserInfo for this scope. */
+async function mappedUserinfoClaims(
+  db: Database,
+  realm: Realm,
+  azp: unknown,
+  user: User,
+  scope: string,
+) {
+  const client = typeof azp === "string" ? await findClient(db, realm.id, azp) : undefined;
+  if (!client) return {};
+  const set = await loadClientScopeSet(db, realm.id, client.id);
+  return mapperClaims(applicableMappers(set, client, scope), user, "userinfo");
 }
 
 /** The UserInfo endpoint (OpenID Connect Core §5.3), for access tokens of a live session. */
@@ -71,10 +91,12 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     // access token names them (checked against the client's scopes when it was minted).
     const asked = claims[USERINFO_CLAIMS];
     const names = Array.isArray(asked) ? asked.filter((name) => typeof name === "string") : [];
+    const mapped = await mappedUserinfoClaims(db, realm, claims.azp, user, scope);
     return c.json({
-      sub: user.id,
       ...userClaims(user, scope),
       ...requestedUserClaims(user, names),
+      ...mapped,
+      sub: user.id,
     });
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;

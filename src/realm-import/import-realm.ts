@@ -3,8 +3,9 @@ import type { Database } from "../db/client";
 import { findRealmByName } from "../db/realms";
 import { clientScopeRoles, groupRoles, groups, roleComposites, roles } from "../db/role-schema";
 import { type Memberships, membershipInserts } from "../db/roles";
-import { clients, realms, users } from "../db/schema";
+import { clientScopes, clients, protocolMappers, realms, users } from "../db/schema";
 import { createUser, DuplicateUserError } from "../db/users";
+import { clientScopeRows, mapperRows, realmScopeNames } from "./client-scopes";
 import { ImportError, jsonPath } from "./import-error";
 import { type RealmRepresentation, realmRepresentation } from "./representation";
 import { type RoleGraph, roleGraph } from "./role-rows";
@@ -40,18 +41,29 @@ export async function importRealm(
 
   const now = Math.floor(Date.now() / 1000);
   const realm = realmRow(rep, now);
+  const scopeNames = realmScopeNames(rep.clientScopes);
   const clientRows = await Promise.all(
-    (rep.clients ?? []).map((c) => clientRow(c, realm.id, now, secret)),
+    (rep.clients ?? []).map((c) => clientRow(c, realm.id, now, secret, scopeNames)),
   );
   const graph = roleGraph(rep, realm, clientRows);
   // Checked before anything is written: every role and group a user names must exist.
   const memberships = (rep.users ?? []).map((user, index) => graph.memberships(user, index));
   const insertClients = clientRows.map((row) => db.insert(clients).values(row));
+  const scopeRows = clientScopeRows(rep.clientScopes, realm.id);
+  const clientMappers = (rep.clients ?? []).flatMap((c, index) =>
+    mapperRows(c.protocolMappers, realm.id, { clientId: clientRows[index]?.id as string }),
+  );
+  const insertScopes = scopeRows.scopes.map((row) => db.insert(clientScopes).values(row));
+  const insertMappers = [...scopeRows.mappers, ...clientMappers].map((row) =>
+    db.insert(protocolMappers).values(row),
+  );
 
   try {
     await db.batch([
       db.insert(realms).values(realm),
+      ...insertScopes,
       ...insertClients,
+      ...insertMappers,
       ...roleGraphInserts(db, graph),
       // Service accounts have no password to hash, so they join the realm's own batch.
       ...serviceAccountInserts(db, rep, realm.id, clientRows, graph, memberships, now),

@@ -7,6 +7,7 @@ import {
   clientAuthenticatorType,
   registeredKeys,
 } from "./client-authentication";
+import { clientScopeList, protocolMapperList } from "./client-scopes";
 import { roleFields, userRoleFields } from "./role-representation";
 import { logoutUrlProblem, redirectUriProblem, webOriginProblem } from "./uris";
 
@@ -45,6 +46,22 @@ const postLogoutRedirectUris = z.string().transform((value, ctx) => {
   for (const entry of entries) {
     const message = entry === "+" ? undefined : redirectUriProblem(entry);
     if (message) ctx.addIssue({ code: "custom", message });
+  }
+  return entries;
+});
+
+/**
+ * Latchkey's own `resource.indicators`: the RFC 8707 resources the client may ask for,
+ * separated by "##" like Keycloak's multi-valued attributes; each an absolute URI without
+ * a fragment (RFC 8707 §2).
+ */
+const resourceIndicators = z.string().transform((value, ctx) => {
+  const entries = value.split("##").filter((entry) => entry.trim() !== "");
+  for (const entry of entries) {
+    if (!URL.canParse(entry) || entry.includes("#") || /\s/.test(entry)) {
+      const message = `"${entry}" is not an absolute URI without fragment`;
+      ctx.addIssue({ code: "custom", message });
+    }
   }
   return entries;
 });
@@ -100,6 +117,7 @@ const client = z
     frontchannelLogout: z.boolean().nullish(),
     redirectUris: z.array(problem(redirectUriProblem)).nullish(),
     webOrigins: z.array(problem(webOriginProblem)).nullish(),
+    protocolMappers: protocolMapperList.nullish(),
     attributes: z
       .object({
         "post.logout.redirect.uris": postLogoutRedirectUris.nullish(),
@@ -117,6 +135,7 @@ const client = z
         "backchannel.logout.session.required": booleanAttribute.nullish(),
         "frontchannel.logout.url": logoutUrl.nullish(),
         "frontchannel.logout.session.required": booleanAttribute.nullish(),
+        "resource.indicators": resourceIndicators.nullish(),
       })
       .nullish(),
   })
@@ -250,6 +269,7 @@ const realmFields = z.object({
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "is not a language tag such as en or de")
     .nullish(),
+  clientScopes: clientScopeList.nullish(),
   clients: clients.nullish(),
   users: z.array(user).nullish(),
   ...roleFields,

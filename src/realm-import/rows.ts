@@ -49,6 +49,7 @@ export async function clientRow(
   realmId: string,
   now: number,
   keyEncryptionSecret?: string,
+  realmScopes: ReadonlySet<string> = new Set(),
 ): Promise<ClientRow> {
   const id = randomId();
   const publicClient = rep.publicClient ?? false;
@@ -82,8 +83,8 @@ export async function clientRow(
     consentRequired: rep.consentRequired ?? false,
     fullScopeAllowed: rep.fullScopeAllowed ?? true,
     // Absent lists keep Keycloak's defaults (the schema's); unknown scope names are ignored.
-    defaultClientScopes: knownScopes(rep.defaultClientScopes),
-    optionalClientScopes: knownScopes(rep.optionalClientScopes),
+    defaultClientScopes: knownScopes(rep.defaultClientScopes, realmScopes),
+    optionalClientScopes: knownScopes(rep.optionalClientScopes, realmScopes),
     accessTokenLifespan: rep.attributes?.["access.token.lifespan"] ?? null,
     clientSessionIdleTimeout: rep.attributes?.["client.session.idle.timeout"] ?? null,
     clientSessionMaxLifespan: rep.attributes?.["client.session.max.lifespan"] ?? null,
@@ -100,6 +101,7 @@ export async function clientRow(
     frontchannelLogoutUrl:
       rep.frontchannelLogout === false ? null : attributes["frontchannel.logout.url"] || null,
     frontchannelLogoutSessionRequired: attributes["frontchannel.logout.session.required"] ?? true,
+    resourceIndicators: attributes["resource.indicators"] ?? [],
     createdAt: now,
   };
 }
@@ -126,8 +128,11 @@ export function newUser(rep: UserRepresentation): NewUser {
   };
 }
 
-function knownScopes(names: readonly string[] | null | undefined): string[] | undefined {
-  return names?.filter(isSupportedScope);
+function knownScopes(
+  names: readonly string[] | null | undefined,
+  realmScopes: ReadonlySet<string>,
+): string[] | undefined {
+  return names?.filter((name) => isSupportedScope(name) || realmScopes.has(name));
 }
 
 function expandPlus(entries: readonly string[], plus: readonly string[]): string[] {

@@ -27,10 +27,23 @@ export const consentScopeMessages: Record<string, MessageKey> = {
 /**
  * The scopes of a request that need the person's approval: the granted ones, and those
  * holding claims asked for by name in the `claims` parameter (OpenID Connect Core §5.5).
+ * Realm-defined scopes all need it.
  */
 export function consentScopes(request: AuthorizationRequest): string[] {
+  const realmNames = new Set(request.scopeSet.realmScopes.map((realmScope) => realmScope.name));
   const values = [...request.scope.split(" "), ...claimsScopes(request.claims, request.client)];
-  return [...new Set(values)].filter((value) => Object.hasOwn(consentScopeMessages, value));
+  return [...new Set(values)].filter(
+    (value) => Object.hasOwn(consentScopeMessages, value) || realmNames.has(value),
+  );
+}
+
+/** A scope's line on the consent page: a built-in's message, a realm scope's own text. */
+function describeScope(c: Context<AppEnv>, request: AuthorizationRequest, scope: string) {
+  const message = consentScopeMessages[scope];
+  if (message !== undefined) return c.var.t(message);
+  const realmScope = request.scopeSet.realmScopes.find((entry) => entry.name === scope);
+  // Keycloak's `consent.screen.text`, else the scope's name.
+  return realmScope?.consentScreenText ?? scope;
 }
 
 /**
@@ -74,7 +87,7 @@ export async function showConsentPage(
     locale: c.var.locale,
     realmName: realm.displayName ?? realm.name,
     clientName: request.client.name ?? request.client.clientId,
-    scopes: scopes.map((scope) => t(consentScopeMessages[scope] as MessageKey)),
+    scopes: scopes.map((scope) => describeScope(c, request, scope)),
     action: consentActionUrl(realm.name, params),
     csrfToken: await issueCsrfToken(c),
   });

@@ -7,6 +7,7 @@ import { PageError } from "../../http/errors";
 import { realmKeys } from "../../keys/realm-keys";
 import { requestedClaimNames } from "../claims-request";
 import { signIdToken } from "../id-token";
+import { applicableMappers } from "../protocol-mappers";
 import type { Acr } from "./acr";
 import type { AuthorizationRequest } from "./request";
 import { respondToClient } from "./respond";
@@ -34,6 +35,7 @@ function storeCode(
       dpopJkt: request.dpopJkt ?? null,
       nonce: request.nonce ?? null,
       scope: request.scope,
+      resource: request.resource.length > 0 ? request.resource.join(" ") : null,
       authTime: session.authTime,
       claims: request.claims ?? null,
       acr,
@@ -69,6 +71,7 @@ async function frontChannelIdToken(
     code,
     acr,
     requestedClaims: requestedClaimNames(request.claims?.id_token, request.client),
+    mappers: applicableMappers(request.scopeSet, request.client, request.scope),
   });
 }
 

@@ -1,11 +1,14 @@
 import { z } from "zod";
 import type { Database } from "../../db/client";
+import { type ClientScopeSet, loadClientScopeSet } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import { findClient } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import { OAuthError, PageError } from "../../http/errors";
 import type { Params } from "../../http/params";
 import { type ClaimsRequest, parseClaimsRequest } from "../claims-request";
+import { allowedResources } from "../protocol-mappers";
+import { checkResources, parseResource } from "../resource";
 import { grantedScope, parseScope } from "../scopes";
 import { acrRequirement } from "./acr";
 import { isRegisteredRedirectUri } from "./redirect-uri";
@@ -22,6 +25,10 @@ export interface AuthorizationRequest {
   responseType: ResponseType;
   responseMode: ResponseMode;
   scope: string;
+  /** The realm's client scopes and the client's mappers, which shaped `scope`. */
+  scopeSet: ClientScopeSet;
+  /** RFC 8707 resources asked for, carried with the code. */
+  resource: string[];
   state?: string;
   nonce?: string;
   codeChallenge?: string;
@@ -74,6 +81,7 @@ const requestShape = z.object({
   ui_locales: text(128),
   claims: text(4096),
   acr_values: text(256),
+  resource: text(4096),
 });
 
 /** RFC 7636 §4.2: a S256 challenge is the base64url SHA-256 of the verifier, 43 characters. */
@@ -260,13 +268,22 @@ export async function parseAuthorizationRequest(
     const responseType = checkResponseType(client, p.response_type, p.nonce);
     checkNoRequestObject(params);
     checkPushedIfRequired(client, source);
+    const scopeSet = await loadClientScopeSet(db, realm.id, client.id);
+    const scope = grantedScope(
+      parseScope(p.scope, scopeSet.realmScopes),
+      client,
+      scopeSet.realmScopes,
+    );
+    const resource = checkResources(parseResource(p.resource), allowedResources(scopeSet, client));
 
     return {
       client,
       redirectUri,
       responseType,
       responseMode,
-      scope: grantedScope(parseScope(p.scope), client),
+      scope,
+      scopeSet,
+      resource,
       state: p.state,
       nonce: p.nonce,
       // PKCE protects a code; a response with only an ID token has none to protect.

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../config";
 import { sha256 } from "../../crypto/digest";
 import { randomId, randomToken } from "../../crypto/random";
+import { loadClientScopeSet } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import { storeDeviceCode } from "../../db/device-codes";
 import { OAuthError } from "../../http/errors";
@@ -49,7 +50,8 @@ export async function deviceAuthorizationEndpoint(c: Context<AppEnv>): Promise<R
     const { scope } = validateParams(deviceAuthorizationParams, params);
 
     requireDeviceGrant(client);
-    const granted = grantedScope(parseScope(scope), client);
+    const { realmScopes } = await loadClientScopeSet(db, realm.id, client.id);
+    const granted = grantedScope(parseScope(scope, realmScopes), client, realmScopes);
 
     const deviceCode = randomToken();
     const { userCode, normalized } = generateUserCode();

@@ -8,6 +8,7 @@ import {
   discardCode,
   revokeReplayedCode,
 } from "../../db/authorization-codes";
+import { loadClientScopeSet } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import { revokeFamily } from "../../db/refresh-tokens";
 import { findSessionById } from "../../db/sessions";
@@ -19,6 +20,8 @@ import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
 import { announceSessionEnd } from "../backchannel/announce";
 import { requireSameKey } from "../dpop/binding";
+import { allowedResources } from "../protocol-mappers";
+import { parseResource, tokenResources } from "../resource";
 import { hasScope } from "../scopes";
 import { mintTokens } from "./mint";
 import { checkCodeVerifier } from "./pkce";
@@ -28,6 +31,7 @@ const codeGrantParams = z.object({
   code: z.string().max(512),
   redirect_uri: z.string().max(2048),
   code_verifier: z.string().max(512).optional(),
+  resource: z.string().max(4096).optional(),
 });
 
 /** RFC 6749 §4.1.3 and RFC 7636 §4.6: the code was issued to this client, URI and verifier. */
@@ -53,7 +57,12 @@ async function checkBinding(
 /** The `authorization_code` grant (RFC 6749 §4.1.3) with PKCE (RFC 7636). */
 export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client, params: Params) {
   const { db, realm } = c.var;
-  const { code: presented, redirect_uri, code_verifier } = validateParams(codeGrantParams, params);
+  const {
+    code: presented,
+    redirect_uri,
+    code_verifier,
+    resource,
+  } = validateParams(codeGrantParams, params);
 
   const now = nowSeconds();
   const result = await consumeAuthorizationCode(db, presented, now);
@@ -70,8 +79,16 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
   }
 
   const code = result.code;
+  const scopeSet = await loadClientScopeSet(db, realm.id, client.id);
+  let resources: string[];
   try {
     await checkBinding(code, realm.id, client, redirect_uri, code_verifier, c.var.dpopJkt);
+    // RFC 8707 §2.2: the token's resources, within those the code was issued for.
+    resources = tokenResources(
+      resource,
+      parseResource(code.resource ?? undefined),
+      allowedResources(scopeSet, client),
+    );
   } catch (error) {
     // The code is spent either way; nothing came of it, so a retry is no replay.
     await discardCode(db, code.codeHash);
@@ -104,6 +121,8 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
       nonce: code.nonce ?? undefined,
       claims: code.claims,
       acr: code.acr,
+      scopeSet,
+      resource: resources,
     },
     now,
   );

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../config";
+import { loadClientScopeSet } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import { findServiceAccount } from "../../db/users";
 import { OAuthError } from "../../http/errors";
@@ -8,6 +9,8 @@ import { logEvent } from "../../http/log";
 import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
+import { allowedResources, applicableMappers } from "../protocol-mappers";
+import { checkResources, parseResource } from "../resource";
 import { grantedScope, parseScope } from "../scopes";
 import { rolesFor } from "./role-claims";
 import { mintServiceAccountToken } from "./service-account-token";
@@ -15,6 +18,7 @@ import { mintServiceAccountToken } from "./service-account-token";
 /** RFC 6749 §4.4.2 parameters. */
 const clientCredentialsParams = z.object({
   scope: z.string().max(1024).optional(),
+  resource: z.string().max(4096).optional(),
 });
 
 /**
@@ -41,11 +45,15 @@ function requireServiceAccounts(client: Client) {
  */
 export async function clientCredentialsGrant(c: Context<AppEnv>, client: Client, params: Params) {
   const { db, realm } = c.var;
-  const { scope } = validateParams(clientCredentialsParams, params);
+  const { scope, resource } = validateParams(clientCredentialsParams, params);
 
   requireConfidential(client);
   requireServiceAccounts(client);
-  const granted = grantedScope(parseScope(scope), client);
+  const scopeSet = await loadClientScopeSet(db, realm.id, client.id);
+  const { realmScopes } = scopeSet;
+  const granted = grantedScope(parseScope(scope, realmScopes), client, realmScopes);
+  // RFC 8707 §2.2.
+  const resources = checkResources(parseResource(resource), allowedResources(scopeSet, client));
 
   const serviceAccount = await findServiceAccount(db, realm.id, client.id);
   if (!serviceAccount?.enabled) {
@@ -62,6 +70,8 @@ export async function clientCredentialsGrant(c: Context<AppEnv>, client: Client,
     roles: await rolesFor(db, client, serviceAccount, granted),
     now: nowSeconds(),
     dpopJkt: c.var.dpopJkt,
+    mappers: applicableMappers(scopeSet, client, granted),
+    resource: resources,
   });
   logEvent("token.issued", {
     realm: realm.id,

@@ -2,6 +2,11 @@ import type { JWTPayload } from "jose";
 import { sha256 } from "../../crypto/digest";
 import { randomId } from "../../crypto/random";
 import type { Database } from "../../db/client";
+import {
+  type ClientScopeSet,
+  loadClientScopeSet,
+  type ProtocolMapper,
+} from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import { refreshTokenInsert } from "../../db/refresh-tokens";
@@ -13,6 +18,8 @@ import { signJwt } from "../../keys/sign";
 import { type ClaimsRequest, requestedClaimNames } from "../claims-request";
 import { confirmation, tokenType } from "../dpop/binding";
 import { signIdToken } from "../id-token";
+import { applicableMappers, mappedAudiences, mapperClaims } from "../protocol-mappers";
+import { resourceAudience } from "../resource";
 import { hasScope } from "../scopes";
 import { userClaims } from "../user-claims";
 import { accessTokenLifespan, refreshTokenExpiry, type SessionBounds } from "./lifetimes";
@@ -39,6 +46,10 @@ export interface TokenGrant {
   acr?: string | null;
   /** The key the tokens are bound to with DPoP (RFC 9449 §5). */
   dpopJkt?: string;
+  /** The client's scopes and mappers, when the grant loaded them already. */
+  scopeSet?: ClientScopeSet;
+  /** RFC 8707 resources the access token is for. */
+  resource?: string[];
 }
 
 /** The token endpoint's successful answer (RFC 6749 §5.1), with Keycloak's extra members. */
@@ -70,6 +81,26 @@ export interface AccessTokenContent extends JWTPayload {
   roles: EffectiveRoles;
   /** The key a DPoP-bound token is bound to (RFC 9449 §6.1). */
   dpopJkt?: string;
+  /** Protocol mappers that apply to this token: claims and audiences. */
+  mappers?: ProtocolMapper[];
+  /** RFC 8707 resources asked for: they become the `aud`. */
+  resource?: string[];
+}
+
+/**
+ * The `aud`: the audience asked for (token exchange, RFC 8707 resources), else the audience
+ * mappers' (as Keycloak) and the clients whose roles the token carries (Keycloak's audience
+ * resolve), else the client itself. With role audiences only, the client stays first, so its
+ * own tokens still name it (token exchange needs that).
+ */
+function accessTokenAudience(content: AccessTokenContent, roleAudiences: string[]) {
+  const requested = content.audience ?? resourceAudience(content.resource ?? []);
+  if (requested !== undefined) return requested;
+  const mapped = mappedAudiences(content.mappers ?? [], "access");
+  const audiences = [
+    ...new Set([...(mapped.length > 0 ? mapped : [content.client.clientId]), ...roleAudiences]),
+  ];
+  return audiences.length === 1 ? (audiences[0] as string) : audiences;
 }
 
 /**
@@ -77,16 +108,15 @@ export interface AccessTokenContent extends JWTPayload {
  * `realm_access` and the profile claims the scope releases. Every grant mints through here.
  */
 export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): Promise<string> {
-  const { client, user, scope, alg, audience, roles, dpopJkt, ...claims } = content;
+  const { client, user, scope, alg, audience, roles, dpopJkt, mappers, resource, ...claims } =
+    content;
   const access = roleClaims(roles, client, scope);
-  const aud =
-    access.audiences.length > 0 ? [client.clientId, ...access.audiences] : client.clientId;
   return signJwt(
     keys,
     {
       jti: randomId(),
       ...claims,
-      aud: audience ?? aud,
+      aud: accessTokenAudience(content, access.audiences),
       client_id: client.clientId,
       azp: client.clientId,
       typ: "Bearer",
@@ -94,6 +124,7 @@ export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): P
       scope,
       ...access.claims,
       ...userClaims(user, scope),
+      ...mapperClaims(mappers ?? [], user, "access"),
     },
     { typ: "at+jwt", alg },
   );
@@ -138,6 +169,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
   const accessLifespan = accessTokenLifespan(realm, client);
   const accessExp = now + accessLifespan;
   const refreshExp = refreshTokenExpiry(realm, client, session, offline, now);
+  const scopeSet = grant.scopeSet ?? (await loadClientScopeSet(db, realm.id, client.id));
+  const mappers = applicableMappers(scopeSet, client, scope);
 
   const accessToken = await signAccessToken(keys, {
     ...grantClaims(grant, now),
@@ -150,6 +183,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     roles,
     alg: accessTokenAlg(realm, client),
     dpopJkt: grant.dpopJkt,
+    mappers,
+    resource: grant.resource,
   });
 
   const refreshToken = await signJwt(
@@ -174,6 +209,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
         accessToken,
         acr: grant.acr ?? undefined,
         requestedClaims: requestedClaimNames(grant.claims?.id_token, client),
+        mappers,
       })
     : undefined;
 

@@ -1,5 +1,5 @@
 import { OAuthError } from "../../http/errors";
-import { parseScope } from "../scopes";
+import { splitScope } from "../scopes";
 
 /**
  * Scope may only narrow what was granted (RFC 6749 §6, RFC 8693 §2.1): the requested values,
@@ -8,7 +8,8 @@ import { parseScope } from "../scopes";
 export function narrowScope(granted: string, requested: string | undefined): string {
   if (requested === undefined) return granted;
   const allowed = new Set(granted.split(" "));
-  const asked = parseScope(requested);
+  // A value unknown to the realm was never granted either: both are invalid_scope.
+  const asked = splitScope(requested);
   if (asked.some((value) => !allowed.has(value))) {
     throw new OAuthError("invalid_scope", "The requested scope exceeds the granted scope.");
   }

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../config";
+import { loadClientScopeSet } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import { refreshTokenRow, revokeFamily, rotateRefreshToken } from "../../db/refresh-tokens";
 import { findSessionById, touchSession } from "../../db/sessions";
@@ -12,6 +13,8 @@ import { realmKeys } from "../../keys/realm-keys";
 import { verifyJwt } from "../../keys/sign";
 import { nowSeconds } from "../../time";
 import { boundJkt, requireSameKey } from "../dpop/binding";
+import { allowedResources } from "../protocol-mappers";
+import { tokenResources } from "../resource";
 import { mintTokens } from "./mint";
 import { narrowScope } from "./narrow-scope";
 
@@ -19,6 +22,7 @@ import { narrowScope } from "./narrow-scope";
 const refreshGrantParams = z.object({
   refresh_token: z.string().max(8192),
   scope: z.string().max(1024).optional(),
+  resource: z.string().max(4096).optional(),
 });
 
 /**
@@ -27,7 +31,7 @@ const refreshGrantParams = z.object({
  */
 export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, params: Params) {
   const { db, realm } = c.var;
-  const { refresh_token: token, scope } = validateParams(refreshGrantParams, params);
+  const { refresh_token: token, scope, resource } = validateParams(refreshGrantParams, params);
 
   const keys = await realmKeys(c.env, realm.id);
   const claims = await verifyJwt(keys, token, { issuer: c.var.issuer }).catch(() => {
@@ -42,6 +46,11 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
   }
   narrowScope(typeof claims.scope === "string" ? claims.scope : "", scope);
   requireSameKey(boundJkt(claims), c.var.dpopJkt);
+  // RFC 8707 §2.2. TODO(refresh-resources): the refresh token does not remember the resources
+  // of its authorization, so any the client may ask for is allowed here; storing them with the
+  // refresh token record would hold a refresh to the original ones.
+  const scopeSet = await loadClientScopeSet(db, realm.id, client.id);
+  const resources = tokenResources(resource, [], allowedResources(scopeSet, client));
 
   const now = nowSeconds();
   const result = await rotateRefreshToken(db, token, now);
@@ -86,6 +95,8 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
       claims: record.claims,
       acr: record.acr,
       dpopJkt: c.var.dpopJkt,
+      scopeSet,
+      resource: resources,
     },
     now,
   );

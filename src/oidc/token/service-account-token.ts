@@ -1,3 +1,4 @@
+import type { ProtocolMapper } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import type { EffectiveRoles } from "../../db/roles";
@@ -19,6 +20,9 @@ export interface ServiceAccountGrant {
   now: number;
   /** The key the token is bound to with DPoP (RFC 9449 §5). */
   dpopJkt?: string;
+  mappers?: ProtocolMapper[];
+  /** RFC 8707 resources: the token's `aud`. */
+  resource?: string[];
 }
 
 /**
@@ -55,6 +59,8 @@ export async function mintServiceAccountToken(
     roles,
     alg: accessTokenAlg(realm, client),
     dpopJkt: grant.dpopJkt,
+    mappers: grant.mappers,
+    resource: grant.resource,
   });
 
   return {

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { JWTPayload } from "jose";
 import { z } from "zod";
 import type { AppEnv } from "../../config";
+import { loadClientScopeSet } from "../../db/client-scopes";
 import { type Client, findClient } from "../../db/clients";
 import { findSessionById } from "../../db/sessions";
 import { findUserById } from "../../db/users";
@@ -11,6 +12,8 @@ import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
 import { boundJkt, requireSameKey, tokenType } from "../dpop/binding";
+import { allowedResources } from "../protocol-mappers";
+import { checkResources, parseResource } from "../resource";
 import { readPresentedToken } from "../token-service";
 import { accessTokenLifespan } from "./lifetimes";
 import { signAccessToken } from "./mint";
@@ -27,6 +30,7 @@ const exchangeParams = z.object({
   requested_token_type: z.string().max(128).optional(),
   audience: z.string().max(4096).optional(),
   scope: z.string().max(1024).optional(),
+  resource: z.string().max(4096).optional(),
 });
 
 /**
@@ -55,9 +59,6 @@ function checkTokenTypes(params: Params): void {
   if (params.actor_token !== undefined || params.actor_token_type !== undefined) {
     throw new OAuthError("invalid_request", "Delegation with actor_token is not supported.");
   }
-  if (params.resource !== undefined) {
-    throw new OAuthError("invalid_target", "Resource indicators are not supported.");
-  }
 }
 
 /**
@@ -77,16 +78,33 @@ async function verifySubjectToken(c: Context<AppEnv>, token: string, client: Cli
   return claims;
 }
 
-/** The clients the new token is for: each must be an enabled client of this realm (§2.2.2). */
-async function resolveAudience(c: Context<AppEnv>, requested: string | undefined, client: Client) {
-  if (requested === undefined) return client.clientId;
+/**
+ * RFC 8693 §2.1 `resource`: held to RFC 8707's rules for the exchanging client (absolute URIs
+ * it may ask for, else invalid_target).
+ */
+async function checkExchangeResources(c: Context<AppEnv>, client: Client, resource?: string) {
+  const scopeSet = await loadClientScopeSet(c.var.db, c.var.realm.id, client.id);
+  return checkResources(parseResource(resource), allowedResources(scopeSet, client));
+}
 
-  const names = [...new Set(requested.split(" "))];
+/**
+ * Who the new token is for: the `audience` clients, each an enabled client of this realm
+ * (§2.2.2), and the resources; the exchanging client when neither is named.
+ */
+async function resolveAudience(
+  c: Context<AppEnv>,
+  requested: string | undefined,
+  client: Client,
+  resources: string[],
+) {
+  const names = requested === undefined ? [] : [...new Set(requested.split(" "))];
   for (const name of names) {
     const target = await findClient(c.var.db, c.var.realm.id, name);
     if (!target?.enabled) throw new OAuthError("invalid_target", "Unknown audience.");
   }
-  return names.length === 1 ? (names[0] as string) : names;
+  const audience = [...names, ...resources];
+  if (audience.length === 0) return client.clientId;
+  return audience.length === 1 ? (audience[0] as string) : audience;
 }
 
 /** The person behind the subject token, while their session lives (Keycloak's rule). */
@@ -118,7 +136,8 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
   const claims = await verifySubjectToken(c, request.subject_token, client);
   // RFC 9449 §7: a DPoP-bound subject token is used only with a proof of its key.
   requireSameKey(boundJkt(claims), c.var.dpopJkt);
-  const audience = await resolveAudience(c, request.audience, client);
+  const resources = await checkExchangeResources(c, client, request.resource);
+  const audience = await resolveAudience(c, request.audience, client, resources);
   const scope = narrowScope(typeof claims.scope === "string" ? claims.scope : "", request.scope);
   const now = nowSeconds();
   const { session, user } = await liveSubject(c, claims, now);
