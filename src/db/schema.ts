@@ -7,6 +7,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import { realmEventSettings } from "./schema-event-settings";
 
 /** Times are Unix seconds unless a column name says otherwise. */
 const createdAt = () => integer("created_at").notNull();
@@ -33,6 +34,7 @@ export const realms = sqliteTable("realms", {
   clientRegistrationAnonymous: flag("client_registration_anonymous").notNull().default(false),
   /** Keycloak's defaultSignatureAlgorithm; null keeps ES256 access and RS256 ID tokens. */
   defaultSignatureAlgorithm: text("default_signature_algorithm"),
+  ...realmEventSettings,
   createdAt: createdAt(),
 });
 
@@ -360,3 +362,5 @@ export const pushedAuthorizationRequests = sqliteTable(
   },
   (t) => [index("pushed_authorization_requests_expires").on(t.expiresAt)],
 );
+
+export * from "./schema-events";

@@ -3,6 +3,8 @@ import type { AppEnv } from "../config";
 import { offlineSessionLives } from "../db/refresh-tokens";
 import { findSessionById } from "../db/sessions";
 import { findUserById } from "../db/users";
+import { userinfoEvent } from "../events/login-events";
+import { emitEvent } from "../events/record";
 import { OAuthError } from "../http/errors";
 import { formParams } from "../http/params";
 import { realmKeys } from "../keys/realm-keys";
@@ -52,9 +54,11 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     }
 
     const scope = typeof claims.scope === "string" ? claims.scope : "";
+    emitEvent(c, "USER_INFO_REQUEST", userinfoEvent(claims, user.id, scope));
     return c.json({ sub: user.id, ...userClaims(user, scope) });
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
+    emitEvent(c, "USER_INFO_REQUEST_ERROR", { error: error.code });
 
     // RFC 6750 §3: the challenge names the error; a request without a token gets none.
     const challenge =

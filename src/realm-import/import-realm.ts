@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { findRealmByName } from "../db/realms";
-import { clients, realms, users } from "../db/schema";
+import { clients, realms, users, webhookEndpoints } from "../db/schema";
 import { createUser, DuplicateUserError } from "../db/users";
+import { webhookRows } from "./event-settings";
 import { ImportError, jsonPath } from "./import-error";
 import { type RealmRepresentation, realmRepresentation } from "./representation";
 import { clientRow, newUser, realmRow, serviceAccountRows } from "./rows";
@@ -16,6 +17,8 @@ export interface ImportResult {
 export interface ImportOptions {
   /** Seals the secrets of client-secret-jwt clients, which must be kept, not only hashed. */
   keyEncryptionSecret?: string;
+  /** Lets webhook URLs name loopback and private addresses (WEBHOOKS_ALLOW_PRIVATE_TARGETS). */
+  allowPrivateWebhookTargets?: boolean;
 }
 
 /**
@@ -39,13 +42,24 @@ export async function importRealm(
     (rep.clients ?? []).map((c) => clientRow(c, realm.id, now, secret)),
   );
   const insertClients = clientRows.map((row) => db.insert(clients).values(row));
+  const hooks = await webhookRows(
+    rep,
+    realm.id,
+    secret,
+    options.allowPrivateWebhookTargets ?? false,
+  );
   // Service accounts have no password to hash, so they join the realm's own batch.
   const insertServiceAccounts = serviceAccountRows(clientRows, realm.id, now).map((row) =>
     db.insert(users).values(row),
   );
 
   try {
-    await db.batch([db.insert(realms).values(realm), ...insertClients, ...insertServiceAccounts]);
+    await db.batch([
+      db.insert(realms).values(realm),
+      ...insertClients,
+      ...insertServiceAccounts,
+      ...hooks.map((row) => db.insert(webhookEndpoints).values(row)),
+    ]);
   } catch (error) {
     // Another import of the same realm won the race: skip, as if it had been there before.
     if (await findRealmByName(db, rep.realm)) return { realm: rep.realm, created: false };

@@ -7,6 +7,7 @@ import {
   clientAuthenticatorType,
   registeredKeys,
 } from "./client-authentication";
+import { eventSettingsFields } from "./event-settings";
 import { logoutUrlProblem, redirectUriProblem, webOriginProblem } from "./uris";
 
 /**
@@ -246,6 +247,7 @@ const realmFields = z.object({
     .nullish(),
   clients: clients.nullish(),
   users: z.array(user).nullish(),
+  ...eventSettingsFields,
 });
 
 /**
