@@ -92,7 +92,7 @@ describe("Keycloak events: sign-in", () => {
     expect(event.details).toEqual({ auth_method: "openid-connect", username: USER_EMAIL });
   });
 
-  it("records USER_DISABLED_BY_TEMPORARY_LOCKOUT on the failure that locks the account", async () => {
+  it("records USER_DISABLED_BY_TEMPORARY_LOCKOUT on the locking failure", async () => {
     const realm = await seedRealm({ eventsEnabled: true, failureFactor: 2 });
     await signInFromIp(realm.oidc, "wrong-password-1");
     await settle();

@@ -62,7 +62,7 @@ describe("Keycloak events: the token service", () => {
     expect(JSON.stringify(error)).not.toContain(tokens.refresh_token);
   });
 
-  it("records CLIENT_LOGIN for client_credentials and CLIENT_LOGIN_ERROR for a bad secret", async () => {
+  it("records CLIENT_LOGIN, and CLIENT_LOGIN_ERROR for a wrong secret", async () => {
     const realm = await realmWithEvents();
     const ok = await tokenRequest(
       realm.oidc,
