@@ -61,15 +61,24 @@ export function emitIntrospection<T extends JWTPayload>(
   return answer;
 }
 
+/** The grant_type behind each token event, as Keycloak's details name it. */
+const GRANT_OF = {
+  CODE_TO_TOKEN: "authorization_code",
+  REFRESH_TOKEN: "refresh_token",
+  CLIENT_LOGIN: "client_credentials",
+  OAUTH2_DEVICE_CODE_TO_TOKEN: "urn:ietf:params:oauth:grant-type:device_code",
+  TOKEN_EXCHANGE: "urn:ietf:params:oauth:grant-type:token-exchange",
+} as const;
+
 /** Reports a token the token endpoint issued, with Keycloak's details. */
 export function emitTokenIssued(
   c: Context<AppEnv>,
-  type: EventType,
+  type: keyof typeof GRANT_OF,
   issued: { clientId: string; userId: string; sessionId?: string; scope: string },
-  grantType: string,
 ) {
   const { clientId, userId, sessionId, scope } = issued;
-  emitEvent(c, type, { clientId, userId, sessionId, details: { grant_type: grantType, scope } });
+  const details = { grant_type: GRANT_OF[type], scope };
+  emitEvent(c, type, { clientId, userId, sessionId, details });
 }
 
 /** Whose grant a revocation ended, from the verified token's subject. */

@@ -113,6 +113,6 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
     grant: "authorization_code",
   });
   const issued = { clientId: client.clientId, userId: user.id, sessionId: session.id };
-  emitTokenIssued(c, "CODE_TO_TOKEN", { ...issued, scope: code.scope }, "authorization_code");
+  emitTokenIssued(c, "CODE_TO_TOKEN", { ...issued, scope: code.scope });
   return response;
 }

@@ -68,6 +68,6 @@ export async function clientCredentialsGrant(c: Context<AppEnv>, client: Client,
     grant: "client_credentials",
   });
   const issued = { clientId: client.clientId, userId: serviceAccount.id, scope: granted };
-  emitTokenIssued(c, "CLIENT_LOGIN", issued, "client_credentials");
+  emitTokenIssued(c, "CLIENT_LOGIN", issued);
   return response;
 }

@@ -105,11 +105,6 @@ export async function deviceCodeGrant(c: Context<AppEnv>, client: Client, params
     grant: "device_code",
   });
   const issued = { clientId: client.clientId, userId: user.id, sessionId: session.id };
-  emitTokenIssued(
-    c,
-    "OAUTH2_DEVICE_CODE_TO_TOKEN",
-    { ...issued, scope: code.scope },
-    "device_code",
-  );
+  emitTokenIssued(c, "OAUTH2_DEVICE_CODE_TO_TOKEN", { ...issued, scope: code.scope });
   return response;
 }

@@ -100,6 +100,6 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
     grant: "refresh_token",
   });
   const issued = { clientId: client.clientId, userId: user.id, sessionId: bounds.id };
-  emitTokenIssued(c, "REFRESH_TOKEN", { ...issued, scope: grantedScope }, "refresh_token");
+  emitTokenIssued(c, "REFRESH_TOKEN", { ...issued, scope: grantedScope });
   return response;
 }

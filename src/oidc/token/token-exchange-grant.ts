@@ -142,7 +142,7 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
     grant: "token_exchange",
   });
   const issued = { clientId: client.clientId, userId: user.id, sessionId: session.id, scope };
-  emitTokenIssued(c, "TOKEN_EXCHANGE", issued, "urn:ietf:params:oauth:grant-type:token-exchange");
+  emitTokenIssued(c, "TOKEN_EXCHANGE", issued);
   // RFC 8693 §2.2.1, with Keycloak's extra members.
   return {
     access_token: accessToken,

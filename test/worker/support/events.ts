@@ -2,7 +2,8 @@ import { env } from "cloudflare:test";
 import { and, eq } from "drizzle-orm";
 import type { Env } from "../../../src/config";
 import { database } from "../../../src/db/client";
-import { events } from "../../../src/db/schema";
+import { events, realms } from "../../../src/db/schema";
+import { clearRealmCache } from "../../../src/http/realm-context";
 import { realmId } from "./store";
 
 const db = database((env as unknown as Env).DB);
@@ -48,4 +49,10 @@ export async function allEvents(realmName: string) {
     .select()
     .from(events)
     .where(eq(events.realmId, await realmId(realmName)));
+}
+
+/** Turns a seeded realm's events on, for realms seeded by helpers that take no settings. */
+export async function enableEvents(realmName: string): Promise<void> {
+  await db.update(realms).set({ eventsEnabled: true }).where(eq(realms.name, realmName));
+  clearRealmCache();
 }
