@@ -93,7 +93,7 @@ describe("Keycloak events: sign-up, consent and the device flow", () => {
     expect(JSON.stringify(token)).not.toContain(device.device_code);
   });
 
-  it("records a denied device as OAUTH2_DEVICE_VERIFY_USER_CODE with rejected_by_user", async () => {
+  it("records a denied device code as rejected_by_user", async () => {
     const realm = await seedDeviceRealm();
     await enableEvents(realm.name);
     const device = await authorizeDevice(realm.oidc);
