@@ -39,3 +39,13 @@ async function createAtomically(path: string, content: string): Promise<boolean>
     await rm(temporary, { force: true });
   }
 }
+
+/** A value from `.dev.vars` (`NAME=value` lines), or undefined when the file or name is absent. */
+export async function readDevVar(root: string, name: string): Promise<string | undefined> {
+  const text = await readFile(join(root, ".dev.vars"), "utf8").catch(() => "");
+  for (const line of text.split("\n")) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match?.[1] === name) return match[2]?.replace(/^"(.*)"$/, "$1");
+  }
+  return undefined;
+}

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { getPlatformProxy, unstable_readConfig } from "wrangler";
 import { database } from "../db/client";
 import { ImportError } from "../realm-import/import-error";
-import { type ImportResult, importRealm } from "../realm-import/import-realm";
+import { type ImportOptions, type ImportResult, importRealm } from "../realm-import/import-realm";
 import { displayPath } from "./display-path";
 
 /**
@@ -24,6 +24,7 @@ export async function importRealmFiles(
   persistTo: string | undefined,
   files: string[],
   configPath?: string,
+  options: ImportOptions = {},
 ): Promise<ImportResult[]> {
   const representations = await Promise.all(files.map((file) => readRealmFile(root, file)));
   const config = configPath ? { path: configPath, remove: async () => {} } : await d1Only(root);
@@ -40,7 +41,8 @@ export async function importRealmFiles(
       const db = database(proxy.env.DB);
       const results: ImportResult[] = [];
       for (const [index, representation] of representations.entries()) {
-        results.push(await importOne(db, representation, displayPath(root, files[index] ?? "")));
+        const name = displayPath(root, files[index] ?? "");
+        results.push(await importOne(db, representation, name, options));
       }
       return results;
     } finally {
@@ -87,9 +89,10 @@ async function importOne(
   db: ReturnType<typeof database>,
   representation: unknown,
   name: string,
+  options: ImportOptions,
 ): Promise<ImportResult> {
   try {
-    return await importRealm(db, representation);
+    return await importRealm(db, representation, options);
   } catch (error) {
     if (error instanceof ImportError)
       throw new Error(`${name} cannot be imported:\n${error.message}`);

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { parseStartArgs, usage } from "./args";
 import { assertPortFree, startDevServer, waitUntilListening } from "./dev-server";
-import { ensureDevVars } from "./dev-vars";
+import { ensureDevVars, readDevVar } from "./dev-vars";
 import { importRealmFiles } from "./import";
 import { applyMigrations } from "./migrations";
 
@@ -22,7 +22,14 @@ async function main(): Promise<void> {
   log("Applying D1 migrations to the local database");
   await applyMigrations(root, options.persistTo);
 
-  const imports = await importRealmFiles(root, options.persistTo, options.realmFiles);
+  // Local development: the dev secret seals imported webhook secrets, and loopback receivers
+  // are allowed, as `wrangler dev` below allows them (WEBHOOKS_ALLOW_PRIVATE_TARGETS).
+  const importOptions = {
+    keyEncryptionSecret: await readDevVar(root, "KEY_ENCRYPTION_SECRET"),
+    allowPrivateWebhookTargets: true,
+  };
+  const files = options.realmFiles;
+  const imports = await importRealmFiles(root, options.persistTo, files, undefined, importOptions);
   for (const { realm, created } of imports) {
     log(created ? `Imported realm ${realm}` : `Realm ${realm} exists already; import skipped`);
   }
