@@ -9,14 +9,16 @@ import { describe, expect, it } from "vitest";
 import type { Env } from "../../../src/config";
 import { database } from "../../../src/db/client";
 import { findRealmByName } from "../../../src/db/realms";
-import { events } from "../../../src/db/schema";
+import { dataAccess, events, webhookDeliveries } from "../../../src/db/schema";
 import { buildEvent } from "../../../src/events/record";
+import { DELIVERY_LOG_SECONDS } from "../../../src/events/retention";
 import { eventRow } from "../../../src/events/store";
 import worker from "../../../src/index";
 import { Browser } from "../support/browser";
 import { storedEvent } from "../support/events";
 import { authorizeUrl, signIn, spaRequest } from "../support/oidc";
 import { seedRealm } from "../support/realm";
+import { queueLogin, realmWithEndpoint } from "../webhooks/support";
 
 const db = database((env as unknown as Env).DB);
 
@@ -51,5 +53,39 @@ describe("event retention (Keycloak's eventsExpiration)", () => {
 
     const left = await db.select().from(events).where(eq(events.realmId, realm.id));
     expect(left.map((e) => e.type)).toEqual(["LOGOUT"]);
+  });
+
+  it("deletes expired access records and old finished delivery logs", async () => {
+    const { realm, endpoint } = await realmWithEndpoint("https://hooks.example.com/x");
+    const now = Date.now();
+    const old = now - (DELIVERY_LOG_SECONDS + 60) * 1000;
+    const done = await queueLogin(realm, endpoint.id, old);
+    const waiting = await queueLogin(realm, endpoint.id, old);
+    await db
+      .update(webhookDeliveries)
+      .set({ status: "delivered" })
+      .where(eq(webhookDeliveries.id, done.id));
+    const user = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.realmId, realm.id) });
+    const record = { realmId: realm.id, userId: user?.id ?? "", accessor: "client" as const };
+    const claims = ["sub"];
+    await db.insert(dataAccess).values([
+      { ...record, id: "expired", time: old, action: "USER_INFO_REQUEST", claims, expiresAt: 1 },
+      { ...record, id: "live", time: now, action: "USER_INFO_REQUEST", claims, expiresAt: 2 ** 40 },
+    ]);
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController(), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    const deliveries = await db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, endpoint.id));
+    expect(deliveries).toEqual([{ id: waiting.id }]);
+    const records = await db
+      .select({ id: dataAccess.id })
+      .from(dataAccess)
+      .where(eq(dataAccess.realmId, realm.id));
+    expect(records).toEqual([{ id: "live" }]);
   });
 });
