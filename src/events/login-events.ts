@@ -8,20 +8,15 @@ import type { EventFields } from "./catalogue";
  */
 export function loginEvent(
   pending: AuthorizationRequest | undefined,
-  fields: { userId?: string; sessionId?: string; error?: string; username: string },
+  username: string,
+  fields: { userId?: string; sessionId?: string; error?: string } = {},
 ): EventFields {
   const details = {
     auth_method: "openid-connect",
     ...(pending && { redirect_uri: pending.redirectUri, response_type: pending.responseType }),
-    username: fields.username.slice(0, 320),
+    username: username.slice(0, 320),
   };
-  return {
-    clientId: pending?.client.clientId,
-    userId: fields.userId,
-    sessionId: fields.sessionId,
-    error: fields.error,
-    details,
-  };
+  return { clientId: pending?.client.clientId, ...fields, details };
 }
 
 /** The fields of a consent event: the client asking, the person answering, what scope. */
@@ -45,4 +40,24 @@ export function userinfoEvent(claims: JWTPayload, userId: string, scope: string)
     sessionId: typeof claims.sid === "string" ? claims.sid : null,
     details: { scope },
   };
+}
+
+/** The fields of a device user code answer: approved, or Keycloak's `rejected_by_user`. */
+export function deviceAnswerEvent(
+  client: { clientId: string },
+  session: { id: string; userId: string },
+  approved: boolean,
+): EventFields {
+  const error = approved ? null : "rejected_by_user";
+  return { clientId: client.clientId, userId: session.userId, sessionId: session.id, error };
+}
+
+/** The fields of a logout: the person is named only when the ended session is theirs. */
+export function logoutEvent(
+  ended: string,
+  current: { id: string; userId: string } | undefined,
+  client: { clientId: string } | undefined,
+): EventFields {
+  const userId = current?.id === ended ? current.userId : null;
+  return { sessionId: ended, clientId: client?.clientId, userId };
 }
