@@ -4,12 +4,16 @@ import type { Client } from "./db/clients";
 import type { Realm } from "./db/realms";
 import type { Locale, Translator } from "./i18n";
 import type { AccountGuard } from "./limits/account-guard";
+import type { WebhookDispatcher } from "./webhooks/dispatcher";
 
 /** The worker's bindings, as declared in wrangler.toml and set as secrets. */
 export interface Env {
   DB: D1Database;
   KEYS: KVNamespace;
   ACCOUNT_GUARD: DurableObjectNamespace<AccountGuard>;
+  WEBHOOK_DISPATCHER: DurableObjectNamespace<WebhookDispatcher>;
+  /** "true" lets webhooks reach loopback and private addresses: local development only. */
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS?: string;
   /** Realm that `/` leads to. */
   DEFAULT_REALM?: string;
   /** Base64 of 32 random bytes: seals private signing keys and derives the CSRF key. */

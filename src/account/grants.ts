@@ -4,6 +4,7 @@ import type { AppEnv } from "../config";
 import { listRealmClientScopes } from "../db/client-scopes";
 import { findClient } from "../db/clients";
 import { listClientGrants, revokeClientGrant } from "../db/consents";
+import { emitEvent } from "../events/record";
 import { verifyCsrfToken } from "../http/csrf";
 import { OAuthError, PageError } from "../http/errors";
 import { logEvent } from "../http/log";
@@ -52,6 +53,7 @@ export async function revokeGrant(c: Context<AppEnv>): Promise<Response> {
   if (!client) throw new PageError("error.unknownClient");
 
   if (await revokeClientGrant(db, session.userId, client.id)) {
+    emitEvent(c, "REVOKE_GRANT", { clientId: client.clientId, userId: session.userId });
     logEvent("consent.revoked", {
       realm: realm.id,
       client: client.clientId,

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { AccountPage } from "../../templates/account-page";
 import type { AppEnv } from "../config";
 import { findUserById } from "../db/users";
+import { emitEvent } from "../events/record";
 import { issueCsrfToken, verifyCsrfToken } from "../http/csrf";
 import { logEvent } from "../http/log";
 import { formParams } from "../http/params";
@@ -46,6 +47,7 @@ accountRoutes.post("/logout", async (c) => {
   const frontchannel = session ? await endBrowserSession(c, session.id) : [];
   if (session) {
     logEvent("logout", { realm: realm.id, userId: session.userId, sessionId: session.id });
+    emitEvent(c, "LOGOUT", { userId: session.userId, sessionId: session.id });
   }
   clearSessionCookie(c, realm);
 

@@ -14,7 +14,9 @@ export function startDevServer(
   defaultRealm?: string,
 ) {
   const realmVar = defaultRealm ? ["--var", `DEFAULT_REALM:${defaultRealm}`] : [];
-  const args = ["dev", "--port", String(port), ...persistFlag(persistTo), ...realmVar];
+  // Local receivers (a webhook test server on 127.0.0.1) are reachable in development only.
+  const devVars = ["--var", "WEBHOOKS_ALLOW_PRIVATE_TARGETS:true", ...realmVar];
+  const args = ["dev", "--port", String(port), ...persistFlag(persistTo), ...devVars];
   // Inherit stdin so wrangler's keyboard shortcuts work in a terminal.
   const child = spawnWrangler(root, args, { stdio: "inherit" });
 

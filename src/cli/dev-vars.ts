@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFile, link, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parseEnv } from "node:util";
 
 const KEY = "KEY_ENCRYPTION_SECRET";
 
@@ -38,4 +39,18 @@ async function createAtomically(path: string, content: string): Promise<boolean>
   } finally {
     await rm(temporary, { force: true });
   }
+}
+
+/**
+ * A value from `.dev.vars` (dotenv syntax, read with Node's own parser as wrangler reads it),
+ * or undefined when the file or the name is absent.
+ */
+export async function readDevVar(root: string, name: string): Promise<string | undefined> {
+  const text = await readFile(join(root, ".dev.vars"), "utf8").catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return "";
+      throw error;
+    },
+  );
+  return parseEnv(text)[name];
 }

@@ -45,6 +45,8 @@ async function main(): Promise<void> {
     const staged = await importRealmFiles(root, staging.persistTo, options.realmFiles, {
       configPath: staging.config,
       keyEncryptionSecret,
+      // A local database serves `npm start`, whose webhook receivers may be on this machine.
+      allowPrivateWebhookTargets: options.target.kind === "local",
     });
     const fresh = await skipExisting(staging, options.target, staged, target);
     if (fresh.length === 0) {

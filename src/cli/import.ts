@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { getPlatformProxy, unstable_readConfig } from "wrangler";
 import { database } from "../db/client";
 import { ImportError } from "../realm-import/import-error";
-import { type ImportResult, importRealm } from "../realm-import/import-realm";
+import { type ImportOptions, type ImportResult, importRealm } from "../realm-import/import-realm";
 import { displayPath } from "./display-path";
 
 /**
@@ -15,12 +15,13 @@ export function proxyPersistPath(root: string, persistTo: string | undefined): s
   return join(persistTo ?? join(root, ".wrangler", "state"), "v3");
 }
 
-/** How realm files are imported besides where to. */
-export interface ImportFilesOptions {
+/**
+ * How realm files are imported besides where to. `keyEncryptionSecret` seals client-secret-jwt
+ * and webhook secrets: the worker that serves the realms must run with it.
+ */
+export interface ImportFilesOptions extends ImportOptions {
   /** Another wrangler configuration file whose local `DB` receives the realms. */
   configPath?: string;
-  /** Seals client-secret-jwt secrets; the worker that serves the realms must run with it. */
-  keyEncryptionSecret?: string;
 }
 
 /**
@@ -33,7 +34,7 @@ export async function importRealmFiles(
   files: string[],
   options: ImportFilesOptions = {},
 ): Promise<ImportResult[]> {
-  const { configPath, keyEncryptionSecret } = options;
+  const { configPath, ...importOptions } = options;
   const representations = await Promise.all(files.map((file) => readRealmFile(root, file)));
   const config = configPath ? { path: configPath, remove: async () => {} } : await d1Only(root);
 
@@ -50,7 +51,7 @@ export async function importRealmFiles(
       const results: ImportResult[] = [];
       for (const [index, representation] of representations.entries()) {
         const name = displayPath(root, files[index] ?? "");
-        results.push(await importOne(db, representation, name, keyEncryptionSecret));
+        results.push(await importOne(db, representation, name, importOptions));
       }
       return results;
     } finally {
@@ -97,10 +98,10 @@ async function importOne(
   db: ReturnType<typeof database>,
   representation: unknown,
   name: string,
-  keyEncryptionSecret: string | undefined,
+  options: ImportOptions,
 ): Promise<ImportResult> {
   try {
-    return await importRealm(db, representation, { keyEncryptionSecret });
+    return await importRealm(db, representation, options);
   } catch (error) {
     if (error instanceof ImportError)
       throw new Error(`${name} cannot be imported:\n${error.message}`);

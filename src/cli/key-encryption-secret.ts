@@ -1,8 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { parseEnv } from "node:util";
 import { secretBytes } from "../crypto/secret";
 import type { D1Target } from "./d1-target";
+import { readDevVar } from "./dev-vars";
 
 /**
  * The KEY_ENCRYPTION_SECRET that the target's worker runs with, so an import can seal what the
@@ -16,20 +14,12 @@ export async function keyEncryptionSecretFor(
   environment: NodeJS.ProcessEnv = process.env,
 ): Promise<string | undefined> {
   const secret =
-    target.kind === "remote" ? environment.KEY_ENCRYPTION_SECRET : await devVarsSecret(root);
+    target.kind === "remote"
+      ? environment.KEY_ENCRYPTION_SECRET
+      : await readDevVar(root, "KEY_ENCRYPTION_SECRET");
   if (secret === undefined || secret === "") return undefined;
 
   // A malformed secret would seal nothing the worker can open: refuse it before importing.
   secretBytes(secret);
   return secret;
-}
-
-async function devVarsSecret(root: string): Promise<string | undefined> {
-  const text = await readFile(join(root, ".dev.vars"), "utf8").catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return "";
-      throw error;
-    },
-  );
-  return parseEnv(text).KEY_ENCRYPTION_SECRET;
 }

@@ -23,9 +23,11 @@ async function main(): Promise<void> {
   log("Applying D1 migrations to the local database");
   await applyMigrations(root, options.persistTo);
 
-  const keyEncryptionSecret = await keyEncryptionSecretFor(root, { kind: "local" });
+  // Local development: the dev secret seals imported secrets, and loopback webhook receivers
+  // are allowed, as `wrangler dev` below allows them (WEBHOOKS_ALLOW_PRIVATE_TARGETS).
   const imports = await importRealmFiles(root, options.persistTo, options.realmFiles, {
-    keyEncryptionSecret,
+    keyEncryptionSecret: await keyEncryptionSecretFor(root, { kind: "local" }),
+    allowPrivateWebhookTargets: true,
   });
   for (const { realm, created } of imports) {
     log(created ? `Imported realm ${realm}` : `Realm ${realm} exists already; import skipped`);

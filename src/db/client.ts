@@ -1,8 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
-import * as roleSchema from "./role-schema";
-import * as tables from "./schema";
-
-const schema = { ...tables, ...roleSchema };
+import * as schema from "./schema";
 
 /** The drizzle handle over the realm store. */
 export function database(db: D1Database) {

@@ -25,6 +25,10 @@ export type LogEvent =
   | "keys.publish_failed"
   | "keys.rotated"
   | "keys.rotation_failed"
+  | "event.record_failed"
+  | "webhook.delivered"
+  | "webhook.failed"
+  | "webhook.endpoint_disabled"
   | "config.invalid"
   | "server.error";
 

@@ -15,7 +15,7 @@ export type SignInError =
 /** A signed-in user, or the reason and (for a known account) the id of a failure. */
 export type SignInOutcome =
   | { user: User }
-  | { user: undefined; userId: string | undefined; error: SignInError };
+  | { user: undefined; userId: string | undefined; error: SignInError; lockedOut?: boolean };
 
 /**
  * Checks an email-or-username and password. Unknown, disabled and locked accounts cost the
@@ -46,8 +46,9 @@ export async function authenticatePassword(
 
   const { valid, needsRehash } = await verifyPassword(password, hash);
   if (!valid) {
-    await guard.recordFailure(policy);
-    return { user: undefined, userId: user.id, error: "invalid_user_credentials" };
+    // This failure may be the one that locks the account: Keycloak reports that as an event.
+    const lockedOut = (await guard.recordFailure(policy)).locked;
+    return { user: undefined, userId: user.id, error: "invalid_user_credentials", lockedOut };
   }
 
   // Only an account with failures on record needs a second call to its guard.

@@ -1,6 +1,8 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../config";
 import { recordConsent } from "../db/consents";
+import { consentEvent } from "../events/login-events";
+import { emitEvent } from "../events/record";
 import { verifyCsrfToken } from "../http/csrf";
 import { OAuthError, PageError } from "../http/errors";
 import { logEvent } from "../http/log";
@@ -47,6 +49,7 @@ consentRoutes.post("/login-actions/consent", async (c) => {
   const event = { realm: realm.id, client: client.clientId, userId: session.userId };
   if (decision === "deny") {
     logEvent("consent.denied", event);
+    emitEvent(c, "LOGIN_ERROR", { ...consentEvent(pending, session), error: "rejected_by_user" });
     // RFC 6749 §4.1.2.1: the resource owner denied the request.
     const denied = new OAuthError("access_denied", "The person did not allow access.");
     return respondWithError(c, pending, denied);
@@ -60,5 +63,6 @@ consentRoutes.post("/login-actions/consent", async (c) => {
 
   await recordConsent(db, session.userId, client.id, consentScopes(pending), now);
   logEvent("consent.granted", event);
+  emitEvent(c, "GRANT_CONSENT", consentEvent(pending, session));
   return issueCode(c, pending, session, now, acr);
 });

@@ -3,6 +3,8 @@ import type { AppEnv } from "../config";
 import { type Client, findClientById } from "../db/clients";
 import { answerDeviceCode, type DeviceCode, findPendingDeviceCode } from "../db/device-codes";
 import type { Session } from "../db/sessions";
+import { deviceAnswerEvent } from "../events/login-events";
+import { emitEvent } from "../events/record";
 import { verifyCsrfToken } from "../http/csrf";
 import { logEvent } from "../http/log";
 import { formParams, queryParams } from "../http/params";
@@ -116,6 +118,7 @@ async function answer(
   const answered = await answerDeviceCode(db, realm.id, hash, { approved, session }, now);
   if (!answered) return wrongCode(c, undefined);
 
+  emitEvent(c, "OAUTH2_DEVICE_VERIFY_USER_CODE", deviceAnswerEvent(client, session, approved));
   logEvent(approved ? "device.approved" : "device.denied", {
     realm: realm.id,
     client: client.clientId,

@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { AppEnv } from "../config";
 import { MAX_PASSWORD_LENGTH } from "../crypto/password";
 import { createUser, DuplicateUserError } from "../db/users";
+import { loginEvent } from "../events/login-events";
+import { emitEvent } from "../events/record";
 import { verifyCsrfToken } from "../http/csrf";
 import { OAuthError, PageError } from "../http/errors";
 import { logEvent } from "../http/log";
@@ -64,12 +66,15 @@ loginRoutes.post("/login-actions/authenticate", async (c) => {
   if (!user) {
     const { userId, error } = outcome;
     logEvent("login.failed", { realm: realm.id, client: pending?.client.clientId, userId, error });
+    emitEvent(c, "LOGIN_ERROR", loginEvent(pending, login, { userId, error }));
+    if (outcome.lockedOut) emitEvent(c, "USER_DISABLED_BY_TEMPORARY_LOCKOUT", { userId });
     return showLoginPage(c, params, { login, errorKey: "login.invalidCredentials", status: 401 });
   }
 
   const now = nowSeconds();
   const session = await establishSession(c, user, ["pwd"], now);
   logEvent("login.succeeded", { realm: realm.id, userId: user.id, sessionId: session.id });
+  emitEvent(c, "LOGIN", loginEvent(pending, login, { userId: user.id, sessionId: session.id }));
   return continueAfterSignIn(c, pending, session, now, params);
 });
 
@@ -98,6 +103,7 @@ loginRoutes.post("/login-actions/registration", async (c) => {
   } catch (error) {
     if (!(error instanceof DuplicateUserError)) throw error;
     logEvent("register.failed", { realm: realm.id, reason: "duplicate_email" });
+    emitEvent(c, "REGISTER_ERROR", loginEvent(pending, email, { error: "email_in_use" }));
     return showRegistrationPage(c, params, {
       values: { email, firstName, lastName },
       fieldErrors: { email: "register.emailTaken" },
@@ -108,5 +114,6 @@ loginRoutes.post("/login-actions/registration", async (c) => {
   const now = nowSeconds();
   const session = await establishSession(c, user, ["pwd"], now);
   logEvent("register.succeeded", { realm: realm.id, userId: user.id, sessionId: session.id });
+  emitEvent(c, "REGISTER", loginEvent(pending, email, { userId: user.id, sessionId: session.id }));
   return continueAfterSignIn(c, pending, session, now, params);
 });

@@ -5,6 +5,7 @@ import { findClient } from "../db/clients";
 import { findRefreshToken, offlineSessionLives } from "../db/refresh-tokens";
 import { findSessionById } from "../db/sessions";
 import { findUserById } from "../db/users";
+import { emitIntrospection } from "../events/protocol-events";
 import { OAuthError } from "../http/errors";
 import { formParams, validateParams } from "../http/params";
 import { nowSeconds } from "../time";
@@ -101,13 +102,15 @@ export async function introspectionEndpoint(c: Context<AppEnv>): Promise<Respons
     const presented = await readPresentedToken(c, token);
     const now = nowSeconds();
     if (presented?.kind === "access_token") {
-      return c.json(await introspectAccessToken(c, presented.claims, now));
+      const answer = await introspectAccessToken(c, presented.claims, now);
+      return c.json(emitIntrospection(c, client.clientId, answer));
     }
     if (presented?.kind === "refresh_token") {
-      return c.json(await introspectRefreshToken(c, token, presented.claims, now));
+      const answer = await introspectRefreshToken(c, token, presented.claims, now);
+      return c.json(emitIntrospection(c, client.clientId, answer));
     }
     // ID tokens and anything unverifiable are not tokens a resource server accepts.
-    return c.json(INACTIVE);
+    return c.json(emitIntrospection(c, client.clientId, INACTIVE));
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     return tokenServiceError(c, error, "introspection");

@@ -3,6 +3,8 @@ import type { JWTPayload } from "jose";
 import { LogoutConfirmPage } from "../../templates/logout-confirm-page";
 import type { AppEnv } from "../config";
 import { type Client, findClient } from "../db/clients";
+import { logoutEvent } from "../events/login-events";
+import { emitEvent } from "../events/record";
 import { issueCsrfToken, verifyCsrfToken } from "../http/csrf";
 import { OAuthError, PageError } from "../http/errors";
 import { logEvent } from "../http/log";
@@ -71,6 +73,7 @@ export async function logoutEndpoint(c: Context<AppEnv>): Promise<Response> {
   const frontchannel = ended ? await endBrowserSession(c, ended) : [];
   if (ended) {
     logEvent("logout", { realm: realm.id, sessionId: ended, client: client?.clientId });
+    emitEvent(c, "LOGOUT", logoutEvent(ended, session, client));
   }
   if (ended === session?.id) clearSessionCookie(c, realm);
 

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../config";
 import type { Client } from "../db/clients";
 import { PUSHED_REQUEST_LIFETIME_SECONDS, storePushedRequest } from "../db/pushed-requests";
+import { emitEvent } from "../events/record";
 import { OAuthError, PageError } from "../http/errors";
 import { formParams, type Params } from "../http/params";
 import { nowSeconds } from "../time";
@@ -60,6 +61,7 @@ export async function pushedAuthorizationRequestEndpoint(c: Context<AppEnv>): Pr
     await validatePushed(c, pushed);
 
     const requestUri = await storePushedRequest(c.var.db, client.id, pushed, nowSeconds());
+    emitEvent(c, "PUSHED_AUTHORIZATION_REQUEST", { clientId: client.clientId });
     return c.json({ request_uri: requestUri, expires_in: PUSHED_REQUEST_LIFETIME_SECONDS }, 201);
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;

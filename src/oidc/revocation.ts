@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../config";
 import type { Client } from "../db/clients";
 import { revokeFamilyOfToken } from "../db/refresh-tokens";
+import { revokedSubject } from "../events/protocol-events";
+import { emitEvent } from "../events/record";
 import { OAuthError } from "../http/errors";
 import { formParams, validateParams } from "../http/params";
 import { authenticateClient } from "./token/client-auth";
@@ -49,6 +51,7 @@ export async function revocationEndpoint(c: Context<AppEnv>): Promise<Response> 
       // active at introspection until it expires; a deny list of `jti`s kept until `exp`
       // (KV or a Durable Object) checked there would close it.
     }
+    emitEvent(c, "REVOKE_GRANT", { clientId: client.clientId, userId: revokedSubject(presented) });
     return c.body(null, 200);
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;

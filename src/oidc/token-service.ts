@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import { decodeProtectedHeader, type JWTPayload } from "jose";
 import { z } from "zod";
 import type { AppEnv } from "../config";
+import { emitTokenServiceError } from "../events/protocol-events";
+import { afterResponse } from "../events/record";
 import type { OAuthError } from "../http/errors";
 import { logEvent } from "../http/log";
 import { realmKeys } from "../keys/realm-keys";
@@ -59,6 +61,7 @@ export function tokenServiceError(
     | "pushed_authorization_request",
 ): Response {
   logEvent("token.failed", { realm: c.var.realm.id, endpoint, error: error.code });
+  afterResponse(c, emitTokenServiceError(c, endpoint, error));
 
   if (error.code === "invalid_client") {
     c.header("WWW-Authenticate", `Basic realm="${c.var.realm.name}"`);

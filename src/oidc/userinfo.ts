@@ -8,6 +8,8 @@ import { offlineSessionLives } from "../db/refresh-tokens";
 import { findSessionById } from "../db/sessions";
 import type { User } from "../db/users";
 import { findUserById } from "../db/users";
+import { userinfoEvent } from "../events/login-events";
+import { emitEvent } from "../events/record";
 import { OAuthError } from "../http/errors";
 import { formParams } from "../http/params";
 import { realmKeys } from "../keys/realm-keys";
@@ -92,6 +94,7 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     const asked = claims[USERINFO_CLAIMS];
     const names = Array.isArray(asked) ? asked.filter((name) => typeof name === "string") : [];
     const mapped = await mappedUserinfoClaims(db, realm, claims.azp, user, scope);
+    emitEvent(c, "USER_INFO_REQUEST", userinfoEvent(claims, user.id, scope));
     return c.json({
       ...userClaims(user, scope),
       ...requestedUserClaims(user, names),
@@ -100,6 +103,7 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     });
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
+    emitEvent(c, "USER_INFO_REQUEST_ERROR", { error: error.code });
 
     // RFC 6750 §3: the challenge names the error; a request without a token gets none.
     const unnamed = error.code === "invalid_request";

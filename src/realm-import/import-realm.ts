@@ -3,9 +3,17 @@ import type { Database } from "../db/client";
 import { findRealmByName } from "../db/realms";
 import { clientScopeRoles, groupRoles, groups, roleComposites, roles } from "../db/role-schema";
 import { type Memberships, membershipInserts } from "../db/roles";
-import { clientScopes, clients, protocolMappers, realms, users } from "../db/schema";
+import {
+  clientScopes,
+  clients,
+  protocolMappers,
+  realms,
+  users,
+  webhookEndpoints,
+} from "../db/schema";
 import { createUser, DuplicateUserError } from "../db/users";
 import { clientScopeRows, mapperRows, realmScopeNames } from "./client-scopes";
+import { webhookRows } from "./event-settings";
 import { ImportError, jsonPath } from "./import-error";
 import { type RealmRepresentation, realmRepresentation } from "./representation";
 import { type RoleGraph, roleGraph } from "./role-rows";
@@ -22,6 +30,8 @@ export interface ImportResult {
 export interface ImportOptions {
   /** Seals the secrets of client-secret-jwt clients, which must be kept, not only hashed. */
   keyEncryptionSecret?: string;
+  /** Lets webhook URLs name loopback and private addresses (WEBHOOKS_ALLOW_PRIVATE_TARGETS). */
+  allowPrivateWebhookTargets?: boolean;
 }
 
 /**
@@ -57,6 +67,12 @@ export async function importRealm(
   const insertMappers = [...scopeRows.mappers, ...clientMappers].map((row) =>
     db.insert(protocolMappers).values(row),
   );
+  const hooks = await webhookRows(
+    rep,
+    realm.id,
+    secret,
+    options.allowPrivateWebhookTargets ?? false,
+  );
 
   try {
     await db.batch([
@@ -67,6 +83,7 @@ export async function importRealm(
       ...roleGraphInserts(db, graph),
       // Service accounts have no password to hash, so they join the realm's own batch.
       ...serviceAccountInserts(db, rep, realm.id, clientRows, graph, memberships, now),
+      ...hooks.map((row) => db.insert(webhookEndpoints).values(row)),
     ]);
   } catch (error) {
     // Another import of the same realm won the race: skip, as if it had been there before.

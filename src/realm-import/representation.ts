@@ -8,6 +8,7 @@ import {
   registeredKeys,
 } from "./client-authentication";
 import { clientScopeList, protocolMapperList } from "./client-scopes";
+import { eventSettingsFields } from "./event-settings";
 import { roleFields, userRoleFields } from "./role-representation";
 import { logoutUrlProblem, redirectUriProblem, webOriginProblem } from "./uris";
 
@@ -273,6 +274,7 @@ const realmFields = z.object({
   clients: clients.nullish(),
   users: z.array(user).nullish(),
   ...roleFields,
+  ...eventSettingsFields,
 });
 
 /**

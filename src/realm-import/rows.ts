@@ -5,6 +5,7 @@ import type { clients, realms } from "../db/schema";
 import { type NewUser, serviceAccountUser } from "../db/users";
 import { isSupportedScope } from "../oidc/scopes";
 import { registeredKeys } from "./client-authentication";
+import { eventSettingsRow } from "./event-settings";
 import type {
   ClientRepresentation,
   RealmRepresentation,
@@ -36,6 +37,7 @@ export function realmRow(rep: RealmRepresentation, now: number): RealmRow {
     clientRegistrationAnonymous: rep.clientRegistrationAnonymous ?? undefined,
     defaultSignatureAlgorithm: rep.defaultSignatureAlgorithm || null,
     dpopNonceRequired: rep.dpopNonceRequired ?? undefined,
+    ...eventSettingsRow(rep),
     createdAt: now,
   };
 }

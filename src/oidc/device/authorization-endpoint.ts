@@ -6,6 +6,7 @@ import { randomId, randomToken } from "../../crypto/random";
 import { loadClientScopeSet } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import { storeDeviceCode } from "../../db/device-codes";
+import { emitEvent } from "../../events/record";
 import { OAuthError } from "../../http/errors";
 import { formParams, validateParams } from "../../http/params";
 import { nowSeconds } from "../../time";
@@ -70,6 +71,7 @@ export async function deviceAuthorizationEndpoint(c: Context<AppEnv>): Promise<R
       now,
     );
 
+    emitEvent(c, "OAUTH2_DEVICE_AUTH", { clientId: client.clientId, details: { scope: granted } });
     // RFC 8628 §3.2: the response, with the user code in the complete URI for QR codes.
     const page = verificationUri(issuer);
     return c.json({

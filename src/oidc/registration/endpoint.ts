@@ -10,6 +10,7 @@ import {
 import { sealClientSecret } from "../../db/client-secret";
 import { type Client, findClient } from "../../db/clients";
 import { isInitialAccessTokenUsable, useInitialAccessToken } from "../../db/initial-access-tokens";
+import { emitEvent } from "../../events/record";
 import { OAuthError } from "../../http/errors";
 import { logEvent } from "../../http/log";
 import { MAX_BODY_BYTES } from "../../http/params";
@@ -124,6 +125,7 @@ export async function registerClient(c: Context<AppEnv>): Promise<Response> {
   };
   await insertRegisteredClient(db, row);
   logEvent("client.registered", { realm: realm.id, clientId: row.clientId });
+  emitEvent(c, "CLIENT_REGISTER", { clientId: row.clientId });
 
   const client = await findClient(db, realm.id, row.clientId);
   if (!client) throw new Error("The registered client cannot be read back.");
@@ -192,6 +194,7 @@ export async function updateClient(c: Context<AppEnv>): Promise<Response> {
   };
   await updateRegisteredClient(c.var.db, client, update, nowSeconds());
   logEvent("client.updated", { realm: c.var.realm.id, clientId: client.clientId });
+  emitEvent(c, "CLIENT_UPDATE", { clientId: client.clientId });
 
   c.header("Cache-Control", "no-store");
   const updated = { ...client, ...update };
@@ -203,5 +206,6 @@ export async function deleteRegisteredClient(c: Context<AppEnv>): Promise<Respon
   const client = await registeredClient(c);
   await deleteClient(c.var.db, c.var.realm.id, client.id);
   logEvent("client.deleted", { realm: c.var.realm.id, clientId: client.clientId });
+  emitEvent(c, "CLIENT_DELETE", { clientId: client.clientId });
   return c.body(null, 204);
 }

@@ -13,6 +13,7 @@ import type { Client } from "../../db/clients";
 import { revokeFamily } from "../../db/refresh-tokens";
 import { findSessionById } from "../../db/sessions";
 import { findUserById } from "../../db/users";
+import { emitTokenIssued } from "../../events/protocol-events";
 import { OAuthError } from "../../http/errors";
 import { logEvent } from "../../http/log";
 import { type Params, validateParams } from "../../http/params";
@@ -137,5 +138,7 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
     userId: user.id,
     grant: "authorization_code",
   });
+  const issued = { clientId: client.clientId, userId: user.id, sessionId: session.id };
+  emitTokenIssued(c, "CODE_TO_TOKEN", { ...issued, scope: code.scope });
   return response;
 }

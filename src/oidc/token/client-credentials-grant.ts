@@ -4,6 +4,7 @@ import type { AppEnv } from "../../config";
 import { loadClientScopeSet } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import { findServiceAccount } from "../../db/users";
+import { emitTokenIssued } from "../../events/protocol-events";
 import { OAuthError } from "../../http/errors";
 import { logEvent } from "../../http/log";
 import { type Params, validateParams } from "../../http/params";
@@ -79,5 +80,7 @@ export async function clientCredentialsGrant(c: Context<AppEnv>, client: Client,
     userId: serviceAccount.id,
     grant: "client_credentials",
   });
+  const issued = { clientId: client.clientId, userId: serviceAccount.id, scope: granted };
+  emitTokenIssued(c, "CLIENT_LOGIN", issued);
   return response;
 }

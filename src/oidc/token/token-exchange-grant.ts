@@ -6,6 +6,7 @@ import { loadClientScopeSet } from "../../db/client-scopes";
 import { type Client, findClient } from "../../db/clients";
 import { findSessionById } from "../../db/sessions";
 import { findUserById } from "../../db/users";
+import { emitTokenIssued } from "../../events/protocol-events";
 import { OAuthError } from "../../http/errors";
 import { logEvent } from "../../http/log";
 import { type Params, validateParams } from "../../http/params";
@@ -165,6 +166,8 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
     userId: user.id,
     grant: "token_exchange",
   });
+  const issued = { clientId: client.clientId, userId: user.id, sessionId: session.id, scope };
+  emitTokenIssued(c, "TOKEN_EXCHANGE", issued);
   // RFC 8693 §2.2.1, with Keycloak's extra members.
   return {
     access_token: accessToken,

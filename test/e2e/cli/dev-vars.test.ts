@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ensureDevVars } from "../../../src/cli/dev-vars";
+import { ensureDevVars, readDevVar } from "../../../src/cli/dev-vars";
 
 let root: string;
 
@@ -48,5 +48,18 @@ describe(".dev.vars for local development", () => {
     const results = await Promise.all([ensureDevVars(root), ensureDevVars(root)]);
 
     expect(results.sort()).toEqual(["created", "kept"]);
+  });
+});
+
+describe("reading .dev.vars (the secret that seals imported webhook secrets)", () => {
+  it("reads a name's value, quoted or not, and nothing for a name it lacks", async () => {
+    await writeFile(join(root, ".dev.vars"), 'KEY_ENCRYPTION_SECRET = "abc="\nOTHER=1\n');
+    expect(await readDevVar(root, "KEY_ENCRYPTION_SECRET")).toBe("abc=");
+    expect(await readDevVar(root, "OTHER")).toBe("1");
+    expect(await readDevVar(root, "MISSING")).toBeUndefined();
+  });
+
+  it("reads nothing when there is no .dev.vars", async () => {
+    expect(await readDevVar(root, "KEY_ENCRYPTION_SECRET")).toBeUndefined();
   });
 });

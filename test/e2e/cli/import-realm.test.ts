@@ -170,7 +170,16 @@ describe("the SQL that import-realm runs on the target database", () => {
         const { sql, rows } = realmDataSql(dump);
 
         expect(dump).toContain('INSERT INTO "d1_migrations"');
-        expect(rows).toEqual({ clients: 1, credentials: 1, realms: 1, users: 1 });
+        // Keycloak's built-in roles come with every realm; the user holds the default one.
+        expect(rows).toEqual({
+          clients: 1,
+          credentials: 1,
+          realms: 1,
+          role_composites: 2,
+          roles: 3,
+          user_roles: 1,
+          users: 1,
+        });
         expect(sql).not.toContain("d1_migrations");
         expect(sql).toMatch(/INSERT INTO "credentials" .*'\$scrypt\$ln=14,r=8,p=5\$/);
         expect(sql).not.toContain(person.password);
