@@ -160,6 +160,8 @@ export const clients = sqliteTable(
     jwks: text("jwks", { mode: "json" }).$type<{ keys: JsonWebKey[] }>(),
     /** Where the client publishes its public keys (Keycloak's `jwks.url`). */
     jwksUri: text("jwks_uri"),
+    /** Keycloak's `request.uris`: where request objects may be fetched from (no fragment). */
+    requestUris: text("request_uris", { mode: "json" }).$type<string[]>().notNull().default([]),
     /** Keycloak's `request.object.signature.alg`: `none` or `any` allow unsigned objects. */
     requestObjectSignatureAlg: text("request_object_signature_alg"),
     /** Keycloak's `require.pushed.authorization.requests` (RFC 9126 §5). */

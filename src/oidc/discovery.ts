@@ -87,7 +87,9 @@ export function providerMetadata(issuer: string, realmScopes: readonly string[] 
     acr_values_supported: [...ACR_VALUES_SUPPORTED],
     request_parameter_supported: true,
     request_object_signing_alg_values_supported: [...ASYMMETRIC_ALGS, "none"],
-    request_uri_parameter_supported: false,
+    // OpenID Connect Core §6.2: fetched only from URIs the client registered.
+    request_uri_parameter_supported: true,
+    require_request_uri_registration: true,
     // PAR is offered to every client; some clients require it (their own metadata says so).
     require_pushed_authorization_requests: false,
     prompt_values_supported: ["none", "login", "consent", "select_account", "create"],

@@ -53,6 +53,25 @@ export const jwksUrl = z.string().superRefine((value, ctx) => {
   }
 });
 
+/**
+ * Keycloak's `request.uris`: "##"-separated https URLs the server may fetch request objects
+ * from. A fragment is the client's own version marker, so registration leaves it out.
+ */
+export const requestUris = z.string().transform((value, ctx) => {
+  const entries = value
+    .split("##")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  for (const entry of entries) {
+    if (!URL.canParse(entry) || new URL(entry).protocol !== "https:") {
+      ctx.addIssue({ code: "custom", message: `"${entry}" is not an https URL` });
+    } else if (new URL(entry).hash !== "" || entry.includes("*")) {
+      ctx.addIssue({ code: "custom", message: `"${entry}" must be exact, without a fragment` });
+    }
+  }
+  return entries.map((entry) => (URL.canParse(entry) ? new URL(entry).href : entry));
+});
+
 const requestObjectAlgs: readonly string[] = [
   ...ASYMMETRIC_ALGS,
   ...UNSIGNED_REQUEST_OBJECT_SETTINGS,
@@ -71,6 +90,7 @@ export const clientAuthenticationAttributes = {
   "use.jwks.url": booleanAttribute.nullish(),
   "jwks.url": jwksUrl.nullish(),
   "request.object.signature.alg": requestObjectSignatureAlg.nullish(),
+  "request.uris": requestUris.nullish(),
   "require.pushed.authorization.requests": booleanAttribute.nullish(),
 };
 

@@ -94,6 +94,7 @@ export async function clientRow(
     secretSealed: sealSecret ? await sealClientSecret(keyEncryptionSecret, id, sealSecret) : null,
     ...registeredKeys(rep.attributes),
     requestObjectSignatureAlg: rep.attributes?.["request.object.signature.alg"] ?? null,
+    requestUris: rep.attributes?.["request.uris"] ?? [],
     requirePushedAuthorizationRequests:
       rep.attributes?.["require.pushed.authorization.requests"] === "true",
     // An empty attribute means "none", as in Keycloak's admin console.

@@ -205,8 +205,8 @@ function checkMaxAge(maxAge: string | undefined): number | undefined {
 }
 
 /**
- * Request objects and pushed request_uris are resolved before this (resolve.ts); what is left
- * is a request_uri to fetch from the client, which Latchkey does not do.
+ * Request objects and request_uris are resolved before this (resolve.ts), and an object may
+ * not hold another: none may be left here.
  */
 function checkNoRequestObject(params: Params): void {
   if (params.request !== undefined) {

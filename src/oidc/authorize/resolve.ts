@@ -12,6 +12,7 @@ import {
   type RequestSource,
 } from "./request";
 import { requestObjectParams } from "./request-object";
+import { fetchRequestObject } from "./request-uri";
 
 interface Resolved {
   /** The authorization request's parameters, wherever they came from. */
@@ -57,6 +58,24 @@ async function objectParams(c: Context<AppEnv>, params: Params): Promise<Params>
   }
 }
 
+/**
+ * OpenID Connect Core §6.2: a request object by reference, fetched from a URI the client
+ * registered. As with one by value, its errors show on our own page.
+ */
+async function referencedParams(c: Context<AppEnv>, params: Params): Promise<Params> {
+  const client = await requestingClient(c, params);
+
+  let request: string;
+  try {
+    request = await fetchRequestObject(client, params.request_uri ?? "");
+  } catch (error) {
+    if (error instanceof OAuthError) throw new PageError("error.unreachableRequestUri");
+    throw error;
+  }
+  const { request_uri: _, ...outer } = params;
+  return objectParams(c, { ...outer, request });
+}
+
 /** Where the parameters of an authorization request are: pushed, carried, or in the URL. */
 async function resolveParams(c: Context<AppEnv>, params: Params): Promise<Resolved> {
   if (params[CARRIED_REQUEST_PARAM] !== undefined) return openCarriedRequest(c, params);
@@ -71,7 +90,9 @@ async function resolveParams(c: Context<AppEnv>, params: Params): Promise<Resolv
   if (params.request !== undefined) {
     return { params: await objectParams(c, params), source: "request_object" };
   }
-  // Any other request_uri (one to fetch over https) is refused by parseAuthorizationRequest.
+  if (params.request_uri !== undefined) {
+    return { params: await referencedParams(c, params), source: "request_object" };
+  }
   return { params, source: "plain" };
 }
 

@@ -43,7 +43,8 @@ describe("discovery of client authentication, PAR and request objects", () => {
     const config = await metadata(realm.issuer);
 
     expect(config.request_parameter_supported).toBe(true);
-    expect(config.request_uri_parameter_supported).toBe(false);
+    expect(config.request_uri_parameter_supported).toBe(true);
+    expect(config.require_request_uri_registration).toBe(true);
     expect(config.request_object_signing_alg_values_supported).toEqual([
       ...assertionAlgs.filter((alg) => !alg.startsWith("HS")),
       "none",

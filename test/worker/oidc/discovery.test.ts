@@ -86,7 +86,8 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
       ],
       subject_types_supported: ["public"],
       request_parameter_supported: true,
-      request_uri_parameter_supported: false,
+      request_uri_parameter_supported: true,
+      require_request_uri_registration: true,
     });
     expect(config.id_token_signing_alg_values_supported).toContain("RS256");
     expect(config.token_endpoint_auth_methods_supported).toEqual(

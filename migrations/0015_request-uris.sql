@@ -1,0 +1,1 @@
+ALTER TABLE `clients` ADD `request_uris` text DEFAULT '[]' NOT NULL;
