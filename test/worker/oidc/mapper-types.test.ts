@@ -1,7 +1,8 @@
 import { SELF } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { signInAndExchange } from "../support/oidc";
+import { basicAuthorization } from "../support/clients";
+import { postForm, signInAndExchange } from "../support/oidc";
 import { BACKEND_REDIRECT, BACKEND_SECRET, SPA_REDIRECT, seedRealm } from "../support/realm";
 
 const everywhere = {
@@ -60,6 +61,11 @@ const claimsScope = {
       "introspection.token.claim": "false",
       multivalued: "true",
       "claim.name": "apps.${client_id}",
+    }),
+    mapper("only at introspection", "oidc-hardcoded-claim-mapper", {
+      "introspection.token.claim": "true",
+      "claim.name": "tier",
+      "claim.value": "gold",
     }),
   ],
 };
@@ -207,5 +213,38 @@ describe("realm and client role mappers (Keycloak's role mappers)", () => {
     expect(decodeJwt(tokens.access_token ?? "").realm_access).toEqual({
       roles: ["customer", "reader", "copy-customer", "copy-reader"],
     });
+  });
+});
+
+async function introspect(oidc: string, token: string) {
+  const authorization = basicAuthorization("backend", BACKEND_SECRET);
+  const response = await postForm(`${oidc}/token/introspect`, { token }, { authorization });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+describe("introspection.token.claim (RFC 7662 §2.2 answers shaped by mappers)", () => {
+  it("answers the token's mapped claims when the switch is absent", async () => {
+    const { realm, accessToken } = await signedIn();
+    const answer = await introspect(realm.oidc, accessToken);
+
+    expect(answer.active).toBe(true);
+    expect(answer.groups).toEqual(["/org/team"]);
+    expect(answer.backend_roles).toEqual(["b-backend-viewer"]);
+  });
+
+  it("leaves out a claim whose mapper says introspection.token.claim false", async () => {
+    const { realm, access, accessToken } = await signedIn();
+    const answer = await introspect(realm.oidc, accessToken);
+
+    expect(access.apps).toBeDefined();
+    expect(answer.apps).toBeUndefined();
+  });
+
+  it("adds a claim whose mapper is for introspection only", async () => {
+    const { realm, access, accessToken } = await signedIn();
+    const answer = await introspect(realm.oidc, accessToken);
+
+    expect(access.tier).toBeUndefined();
+    expect(answer.tier).toBe("gold");
   });
 });
