@@ -60,6 +60,7 @@ const claimsScope = {
       "access.token.claim": "true",
       "introspection.token.claim": "false",
       multivalued: "true",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Keycloak's literal placeholder
       "claim.name": "apps.${client_id}",
     }),
     mapper("only at introspection", "oidc-hardcoded-claim-mapper", {
@@ -181,7 +182,7 @@ describe("realm and client role mappers (Keycloak's role mappers)", () => {
     expect(info.backend_roles).toEqual(["b-backend-viewer"]);
   });
 
-  it("replaces ${client_id} in the claim name with each role's client", async () => {
+  it("replaces the client_id placeholder in the claim name with each role's client", async () => {
     const { access } = await signedIn();
 
     expect(access.apps).toEqual({ backend: ["backend-viewer"], spa: ["spa-user"] });
