@@ -2,7 +2,9 @@ import { randomId } from "../crypto/random";
 import type { ProtocolMapper } from "../db/client-scopes";
 import type { Client } from "../db/clients";
 import type { Realm } from "../db/realms";
+import type { EffectiveRoles } from "../db/roles";
 import type { Session } from "../db/sessions";
+import type { UserGroup } from "../db/user-groups";
 import type { User } from "../db/users";
 import type { RealmKeys } from "../keys/realm-keys";
 import { signJwt } from "../keys/sign";
@@ -34,6 +36,9 @@ export interface IdTokenContent {
   requestedClaims?: readonly string[];
   /** Protocol mappers that apply: their ID token claims and audiences. */
   mappers?: ProtocolMapper[];
+  /** Effective roles and direct groups, for role and group membership mappers. */
+  roles?: EffectiveRoles;
+  groups?: readonly UserGroup[];
 }
 
 /**
@@ -71,7 +76,7 @@ export async function signIdToken(keys: RealmKeys, content: IdTokenContent): Pro
       ...(content.nonce === undefined ? {} : { nonce: content.nonce }),
       ...userClaims(user, content.scope),
       ...requestedUserClaims(user, content.requestedClaims ?? []),
-      ...mapperClaims(mappers, user, "id"),
+      ...mapperClaims(mappers, { user, roles: content.roles, groups: content.groups }, "id"),
     },
     { typ: "JWT", alg },
   );

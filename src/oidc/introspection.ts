@@ -10,6 +10,7 @@ import { OAuthError } from "../http/errors";
 import { formParams, validateParams } from "../http/params";
 import { nowSeconds } from "../time";
 import { boundJkt, tokenType } from "./dpop/binding";
+import { introspectionClaims } from "./introspection-claims";
 import { authenticateClient } from "./token/client-auth";
 import { presentedTokenParams, readPresentedToken, tokenServiceError } from "./token-service";
 
@@ -47,7 +48,7 @@ async function introspectAccessToken(c: Context<AppEnv>, claims: JWTPayload, now
   // RFC 7662 §2.2 members next to the token's own claims, as Keycloak answers.
   return {
     active: true,
-    ...claims,
+    ...(await introspectionClaims(c.var.db, holder.client, holder.user, claims)),
     client_id: holder.client.clientId,
     username: holder.user.username,
     token_type: tokenType(boundJkt(claims)),

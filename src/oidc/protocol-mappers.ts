@@ -1,6 +1,6 @@
 import type { ClientScopeSet, ProtocolMapper } from "../db/client-scopes";
 import type { Client } from "../db/clients";
-import type { User } from "../db/users";
+import { type MapperSubject, mappedClaims } from "./mapper-values";
 import { scopeApplies } from "./scopes";
 
 /** Keycloak's `protocolMapper` ids that Latchkey applies. */
@@ -8,6 +8,10 @@ export const MAPPER_TYPES = [
   "oidc-usermodel-attribute-mapper",
   "oidc-hardcoded-claim-mapper",
   "oidc-audience-mapper",
+  "oidc-usermodel-property-mapper",
+  "oidc-group-membership-mapper",
+  "oidc-usermodel-realm-role-mapper",
+  "oidc-usermodel-client-role-mapper",
 ] as const;
 
 /**
@@ -40,8 +44,8 @@ export const RESERVED_CLAIMS = new Set([
   "events",
 ]);
 
-/** Where a claim goes: the access token, the ID token, or the UserInfo answer. */
-export type ClaimTarget = "access" | "id" | "userinfo";
+/** Where a claim goes: the access token, the ID token, UserInfo, or introspection answers. */
+export type ClaimTarget = "access" | "id" | "userinfo" | "introspection";
 
 type Claims = Record<string, unknown>;
 
@@ -52,14 +56,17 @@ export function claimPath(name: string): string[] {
 
 /**
  * Keycloak's flags: absent means no, except UserInfo, which follows the ID token's flag when
- * `userinfo.token.claim` is absent.
+ * `userinfo.token.claim` is absent, and introspection, which follows the access token's.
  */
-function includedIn(mapper: ProtocolMapper, target: ClaimTarget): boolean {
+export function includedIn(mapper: ProtocolMapper, target: ClaimTarget): boolean {
   const { config } = mapper;
   if (target === "access") return config["access.token.claim"] === "true";
   if (target === "id") return config["id.token.claim"] === "true";
-  const userinfo = config["userinfo.token.claim"];
-  return userinfo === undefined ? config["id.token.claim"] === "true" : userinfo === "true";
+  const [own, fallback] =
+    target === "userinfo"
+      ? [config["userinfo.token.claim"], config["id.token.claim"]]
+      : [config["introspection.token.claim"], config["access.token.claim"]];
+  return (own ?? fallback) === "true";
 }
 
 /** The mappers that shape a token: the client's own and those of its applying scopes. */
@@ -93,19 +100,20 @@ export function typedValue(value: string, type: string | undefined): unknown {
   }
 }
 
-function mappedValue(mapper: ProtocolMapper, user: User): unknown {
+/** A claim's value: typed by `jsonType.label`, a list when `multivalued`, else the first. */
+function claimValue(mapper: ProtocolMapper, values: string[]): unknown {
   const { config } = mapper;
-  const type = config["jsonType.label"];
-  const raw =
-    mapper.type === "oidc-hardcoded-claim-mapper"
-      ? [config["claim.value"] ?? ""]
-      : (user.attributes?.[config["user.attribute"] ?? ""] ?? []);
-  const values = raw.map((value) => typedValue(value, type)).filter((v) => v !== undefined);
-  if (config.multivalued === "true") return values.length > 0 ? values : undefined;
-  return values[0];
+  const typed = values
+    .map((value) => typedValue(value, config["jsonType.label"]))
+    .filter((value) => value !== undefined);
+  if (config.multivalued === "true") return typed.length > 0 ? typed : undefined;
+  return typed[0];
 }
 
-/** Sets a claim at its path, nesting into objects other mappers built. */
+/**
+ * Sets a claim at its path, nesting into objects other mappers built; a list joins a list
+ * already there (as Keycloak's multivalued claims do), without repeats.
+ */
 function setClaim(claims: Claims, path: string[], value: unknown): void {
   let target = claims;
   for (const part of path.slice(0, -1)) {
@@ -113,18 +121,31 @@ function setClaim(claims: Claims, path: string[], value: unknown): void {
     if (typeof next !== "object" || next === null || Array.isArray(next)) target[part] = {};
     target = target[part] as Claims;
   }
-  target[path[path.length - 1] as string] = value;
+  const last = path[path.length - 1] as string;
+  const existing = target[last];
+  target[last] =
+    Array.isArray(existing) && Array.isArray(value) ? [...new Set([...existing, ...value])] : value;
 }
 
-/** The claims the mappers put into one kind of token (audiences aside), reserved ones never. */
-export function mapperClaims(mappers: ProtocolMapper[], user: User, target: ClaimTarget): Claims {
-  const claims: Claims = {};
+/**
+ * The claims the mappers put into one kind of token (audiences aside), reserved ones never,
+ * merged into a copy of `base` (e.g. the `roles` scope's `realm_access`).
+ */
+export function mapperClaims(
+  mappers: ProtocolMapper[],
+  subject: MapperSubject,
+  target: ClaimTarget,
+  base: Claims = {},
+): Claims {
+  const claims: Claims = structuredClone(base);
   for (const mapper of mappers) {
     if (mapper.type === "oidc-audience-mapper" || !includedIn(mapper, target)) continue;
-    const path = claimPath(mapper.config["claim.name"] ?? "");
-    if (path[0] === "" || RESERVED_CLAIMS.has(path[0] as string)) continue;
-    const value = mappedValue(mapper, user);
-    if (value !== undefined) setClaim(claims, path, value);
+    for (const claim of mappedClaims(mapper, subject)) {
+      const path = claimPath(claim.name);
+      if (path.some((part) => part === "") || RESERVED_CLAIMS.has(path[0] as string)) continue;
+      const value = claimValue(mapper, claim.values);
+      if (value !== undefined) setClaim(claims, path, value);
+    }
   }
   return claims;
 }

@@ -18,6 +18,7 @@ import { nowSeconds } from "../time";
 import { requestedUserClaims } from "./claims-request";
 import { boundJkt } from "./dpop/binding";
 import { checkPossession, dpopChallenge, type PresentedAccessToken } from "./dpop/resource";
+import { mapperSubject } from "./mapper-values";
 import { applicableMappers, mapperClaims } from "./protocol-mappers";
 import { USERINFO_CLAIMS } from "./token/mint";
 import { userClaims } from "./user-claims";
@@ -50,7 +51,8 @@ async function mappedUserinfoClaims(
   const client = typeof azp === "string" ? await findClient(db, realm.id, azp) : undefined;
   if (!client) return {};
   const set = await loadClientScopeSet(db, realm.id, client.id);
-  return mapperClaims(applicableMappers(set, client, scope), user, "userinfo");
+  const mappers = applicableMappers(set, client, scope);
+  return mapperClaims(mappers, await mapperSubject(db, client, user, scope, mappers), "userinfo");
 }
 
 /** The UserInfo endpoint (OpenID Connect Core §5.3), for access tokens of a live session. */

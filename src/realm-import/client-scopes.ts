@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { randomId } from "../crypto/random";
 import type { clientScopes, protocolMappers } from "../db/schema";
+import { USER_PROPERTY_NAMES } from "../oidc/mapper-values";
 import { claimPath, MAPPER_TYPES, RESERVED_CLAIMS, typedValue } from "../oidc/protocol-mappers";
 import { isSupportedScope } from "../oidc/scopes";
 
@@ -11,7 +12,14 @@ import { isSupportedScope } from "../oidc/scopes";
 
 const mapperTypes = new Set<string>(MAPPER_TYPES);
 const jsonTypes = new Set(["String", "long", "int", "boolean", "JSON"]);
-const flags = ["access.token.claim", "id.token.claim", "userinfo.token.claim", "multivalued"];
+const flags = [
+  "access.token.claim",
+  "id.token.claim",
+  "userinfo.token.claim",
+  "introspection.token.claim",
+  "multivalued",
+  "full.path",
+];
 
 /** RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`. */
 const scopeName = z
@@ -64,6 +72,11 @@ function checkConfig(
   }
   if (type === "oidc-usermodel-attribute-mapper" && !config["user.attribute"]) {
     refuse(ctx, name, ["config", "user.attribute"], "needs user.attribute");
+  }
+  const property = config["user.attribute"] ?? "";
+  if (type === "oidc-usermodel-property-mapper" && !USER_PROPERTY_NAMES.includes(property)) {
+    const problem = `user.attribute "${property}" is not one of ${USER_PROPERTY_NAMES.join(", ")}`;
+    refuse(ctx, name, ["config", "user.attribute"], problem);
   }
   if (type === "oidc-hardcoded-claim-mapper") {
     const value = config["claim.value"];

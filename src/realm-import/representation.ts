@@ -9,6 +9,7 @@ import {
 } from "./client-authentication";
 import { clientScopeList, protocolMapperList } from "./client-scopes";
 import { eventSettingsFields } from "./event-settings";
+import { clientRoleMapperClients } from "./mapper-references";
 import { roleFields, userRoleFields } from "./role-representation";
 import { logoutUrlProblem, redirectUriProblem, webOriginProblem } from "./uris";
 
@@ -302,7 +303,10 @@ function serviceAccountLinks(value: z.infer<typeof realmFields>, ctx: z.Refineme
   });
 }
 
-export const realmRepresentation = realmFields.superRefine(serviceAccountLinks);
+export const realmRepresentation = realmFields.superRefine((value, ctx) => {
+  serviceAccountLinks(value, ctx);
+  clientRoleMapperClients(value, ctx);
+});
 
 export type RealmRepresentation = z.infer<typeof realmRepresentation>;
 export type ClientRepresentation = z.infer<typeof client>;

@@ -7,6 +7,7 @@ import { PageError } from "../../http/errors";
 import { realmKeys } from "../../keys/realm-keys";
 import { requestedClaimNames } from "../claims-request";
 import { signIdToken } from "../id-token";
+import { mapperSubject } from "../mapper-values";
 import { applicableMappers } from "../protocol-mappers";
 import type { Acr } from "./acr";
 import type { AuthorizationRequest } from "./request";
@@ -58,6 +59,8 @@ async function frontChannelIdToken(
   // The session's person was there a moment ago; gone now means deleted in between.
   if (!user?.enabled) throw new PageError("error.internal", 500);
 
+  const mappers = applicableMappers(request.scopeSet, request.client, request.scope);
+  const subject = await mapperSubject(c.var.db, request.client, user, request.scope, mappers);
   return signIdToken(await realmKeys(c.env, c.var.realm.id), {
     realm: c.var.realm,
     issuer: c.var.issuer,
@@ -71,7 +74,9 @@ async function frontChannelIdToken(
     code,
     acr,
     requestedClaims: requestedClaimNames(request.claims?.id_token, request.client),
-    mappers: applicableMappers(request.scopeSet, request.client, request.scope),
+    mappers,
+    roles: subject.roles,
+    groups: subject.groups,
   });
 }
 

@@ -10,6 +10,7 @@ import { logEvent } from "../../http/log";
 import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
+import { groupsForMappers } from "../mapper-values";
 import { allowedResources, applicableMappers } from "../protocol-mappers";
 import { checkResources, parseResource } from "../resource";
 import { grantedScope, parseScope } from "../scopes";
@@ -62,6 +63,7 @@ export async function clientCredentialsGrant(c: Context<AppEnv>, client: Client,
   }
 
   const keys = await realmKeys(c.env, realm.id);
+  const mappers = applicableMappers(scopeSet, client, granted);
   const response = await mintServiceAccountToken(keys, {
     realm,
     issuer: c.var.issuer,
@@ -71,7 +73,8 @@ export async function clientCredentialsGrant(c: Context<AppEnv>, client: Client,
     roles: await rolesFor(db, client, serviceAccount, granted),
     now: nowSeconds(),
     dpopJkt: c.var.dpopJkt,
-    mappers: applicableMappers(scopeSet, client, granted),
+    mappers,
+    groups: await groupsForMappers(db, serviceAccount.id, mappers),
     resource: resources,
   });
   logEvent("token.issued", {

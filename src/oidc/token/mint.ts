@@ -11,6 +11,7 @@ import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import { refreshTokenInsert } from "../../db/refresh-tokens";
 import type { EffectiveRoles } from "../../db/roles";
+import type { UserGroup } from "../../db/user-groups";
 import type { User } from "../../db/users";
 import type { SigningAlg } from "../../keys/generate";
 import type { RealmKeys } from "../../keys/realm-keys";
@@ -18,6 +19,7 @@ import { signJwt } from "../../keys/sign";
 import { type ClaimsRequest, requestedClaimNames } from "../claims-request";
 import { confirmation, tokenType } from "../dpop/binding";
 import { signIdToken } from "../id-token";
+import { groupsForMappers } from "../mapper-values";
 import { applicableMappers, mappedAudiences, mapperClaims } from "../protocol-mappers";
 import { resourceAudience } from "../resource";
 import { hasScope } from "../scopes";
@@ -83,6 +85,8 @@ export interface AccessTokenContent extends JWTPayload {
   dpopJkt?: string;
   /** Protocol mappers that apply to this token: claims and audiences. */
   mappers?: ProtocolMapper[];
+  /** The person's direct groups, when a group membership mapper applies. */
+  groups?: readonly UserGroup[];
   /** RFC 8707 resources asked for: they become the `aud`. */
   resource?: string[];
 }
@@ -108,8 +112,19 @@ function accessTokenAudience(content: AccessTokenContent, roleAudiences: string[
  * `realm_access` and the profile claims the scope releases. Every grant mints through here.
  */
 export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): Promise<string> {
-  const { client, user, scope, alg, audience, roles, dpopJkt, mappers, resource, ...claims } =
-    content;
+  const {
+    client,
+    user,
+    scope,
+    alg,
+    audience,
+    roles,
+    dpopJkt,
+    mappers,
+    resource,
+    groups,
+    ...claims
+  } = content;
   const access = roleClaims(roles, client, scope);
   return signJwt(
     keys,
@@ -122,9 +137,8 @@ export function signAccessToken(keys: RealmKeys, content: AccessTokenContent): P
       typ: "Bearer",
       ...confirmation(dpopJkt),
       scope,
-      ...access.claims,
       ...userClaims(user, scope),
-      ...mapperClaims(mappers ?? [], user, "access"),
+      ...mapperClaims(mappers ?? [], { user, roles, groups }, "access", access.claims),
     },
     { typ: "at+jwt", alg },
   );
@@ -171,6 +185,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
   const refreshExp = refreshTokenExpiry(realm, client, session, offline, now);
   const scopeSet = grant.scopeSet ?? (await loadClientScopeSet(db, realm.id, client.id));
   const mappers = applicableMappers(scopeSet, client, scope);
+  const groups = await groupsForMappers(db, user.id, mappers);
 
   const accessToken = await signAccessToken(keys, {
     ...grantClaims(grant, now),
@@ -184,6 +199,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
     alg: accessTokenAlg(realm, client),
     dpopJkt: grant.dpopJkt,
     mappers,
+    groups,
     resource: grant.resource,
   });
 
@@ -210,6 +226,8 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
         acr: grant.acr ?? undefined,
         requestedClaims: requestedClaimNames(grant.claims?.id_token, client),
         mappers,
+        roles,
+        groups,
       })
     : undefined;
 

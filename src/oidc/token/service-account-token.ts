@@ -2,6 +2,7 @@ import type { ProtocolMapper } from "../../db/client-scopes";
 import type { Client } from "../../db/clients";
 import type { Realm } from "../../db/realms";
 import type { EffectiveRoles } from "../../db/roles";
+import type { UserGroup } from "../../db/user-groups";
 import type { User } from "../../db/users";
 import type { RealmKeys } from "../../keys/realm-keys";
 import { tokenType } from "../dpop/binding";
@@ -21,6 +22,8 @@ export interface ServiceAccountGrant {
   /** The key the token is bound to with DPoP (RFC 9449 §5). */
   dpopJkt?: string;
   mappers?: ProtocolMapper[];
+  /** The service account's direct groups, when a group membership mapper applies. */
+  groups?: readonly UserGroup[];
   /** RFC 8707 resources: the token's `aud`. */
   resource?: string[];
 }
@@ -60,6 +63,7 @@ export async function mintServiceAccountToken(
     alg: accessTokenAlg(realm, client),
     dpopJkt: grant.dpopJkt,
     mappers: grant.mappers,
+    groups: grant.groups,
     resource: grant.resource,
   });
 
