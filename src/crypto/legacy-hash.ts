@@ -34,7 +34,7 @@ export type Argon2Type = "id" | "i" | "d";
  * minutes or exhaust its 128 MB.
  */
 export const LEGACY_LIMITS = {
-  pbkdf2Iterations: 10_000_000,
+  pbkdf2Cap: 10_000_000,
   bcryptCost: 14,
   argon2MemoryKiB: 64 * 1024,
   argon2Passes: 10,
@@ -70,7 +70,7 @@ export function legacyHashProblem(hash: LegacyHash): string | undefined {
     return "the hash must be 16 to 128 bytes";
   }
   if (hash.kind === "pbkdf2") {
-    const max = LEGACY_LIMITS.pbkdf2Iterations;
+    const max = LEGACY_LIMITS.pbkdf2Cap;
     if (!Number.isSafeInteger(hash.iterations) || hash.iterations < 1 || hash.iterations > max) {
       return `hashIterations must be 1 to ${max.toLocaleString("en")}`;
     }

@@ -122,7 +122,7 @@ function toLegacyHash(fields: Fields): LegacyHash | HashIssue[] {
   if (!salt) return [{ path: at.salt, message: "the salt is not base64" }];
 
   const iterations = Number(fields.iterations);
-  const max = digest ? LEGACY_LIMITS.pbkdf2Iterations : LEGACY_LIMITS.argon2Passes;
+  const max = digest ? LEGACY_LIMITS.pbkdf2Cap : LEGACY_LIMITS.argon2Passes;
   if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > max) {
     const message = `hashIterations must be a whole number from 1 to ${max.toLocaleString("en")}`;
     return [{ path: at.iterations, message }];
