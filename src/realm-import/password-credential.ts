@@ -80,10 +80,11 @@ function readFields(credential: HashedCredential): Fields | HashIssue[] {
   }
   const secret = jsonObject(credential.secretData, "secretData");
   const data = jsonObject(credential.credentialData, "credentialData");
-  const issues = [secret, data].filter((entry): entry is HashIssue => "message" in entry);
-  if (issues.length > 0) return issues;
-  const s = secret as Record<string, unknown>;
-  const d = data as Record<string, unknown>;
+  if (!secret.ok || !data.ok) {
+    return [secret, data].flatMap((entry) => (entry.ok ? [] : [entry.issue]));
+  }
+  const s = secret.object;
+  const d = data.object;
   return {
     value: s.value,
     salt: s.salt,
@@ -162,15 +163,20 @@ function single(value: unknown): string | undefined {
   return undefined;
 }
 
-function jsonObject(text: unknown, field: string): Record<string, unknown> | HashIssue {
-  if (typeof text !== "string") return { path: [field], message: "must be a JSON string" };
+type JsonObject = { ok: true; object: Record<string, unknown> } | { ok: false; issue: HashIssue };
+
+/** Keycloak 12+ writes secretData and credentialData as JSON objects inside strings. */
+function jsonObject(text: unknown, field: string): JsonObject {
+  if (typeof text !== "string") {
+    return { ok: false, issue: { path: [field], message: "must be a JSON string" } };
+  }
   try {
     const parsed: unknown = JSON.parse(text);
-    if (isObject(parsed)) return parsed;
+    if (isObject(parsed)) return { ok: true, object: parsed };
   } catch {
     // reported below
   }
-  return { path: [field], message: "is not a JSON object" };
+  return { ok: false, issue: { path: [field], message: "is not a JSON object" } };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
