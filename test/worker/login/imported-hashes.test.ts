@@ -31,7 +31,7 @@ async function signInStatus(realmName: string, password: string): Promise<number
 const storedPrefixes: Record<string, string> = {
   pbkdf2: "$pbkdf2$i=27500$",
   "pbkdf2-sha256": "$pbkdf2-sha256$i=27500$",
-  "pbkdf2-sha512": "$pbkdf2-sha512$i=210000$",
+  "pbkdf2-sha512": "$pbkdf2-sha512$i=30000$",
   "pbkdf2-sha256 (pre-12 layout)": "$pbkdf2-sha256$i=20000$",
   argon2: "$argon2id$v=19$m=7168,t=5,p=1$",
   "bcrypt $2b$": "$2b$10$",
