@@ -108,6 +108,15 @@ describe("realm import of hashed passwords names the JSON path of each bad crede
     );
   });
 
+  it("refuses an Argon2 hashLength that does not match the stored hash", async () => {
+    const parameters = { hashLength: ["64"], memory: ["7168"], type: ["id"], version: ["1.3"] };
+    const data = { hashIterations: 5, algorithm: "argon2", additionalParameters: parameters };
+
+    expect(await refusal(keycloak({ value, salt }, data))).toBe(
+      `${at}.credentialData: hashLength 64 does not match the stored hash`,
+    );
+  });
+
   it("refuses a temporary hashed password, as with plain-text ones", async () => {
     const data = { hashIterations: 27500, algorithm: "pbkdf2-sha256" };
     const credential = { ...keycloak({ value, salt }, data), temporary: true };
