@@ -1,4 +1,6 @@
 import { scrypt } from "node:crypto";
+import { verifyLegacyPassword } from "./legacy-password";
+import { decodeBase64 as decode, encodeBase64 as encode } from "./phc-base64";
 
 /** The cost of a scrypt hash: N = 2^ln, block size r, parallelism p. */
 export interface ScryptParams {
@@ -63,7 +65,11 @@ export async function verifyPassword(
   const invalid = { valid: false, needsRehash: false };
   if (password.length > MAX_PASSWORD_LENGTH) return invalid;
   const hash = parse(stored);
-  if (!hash) return invalid;
+  if (!hash) {
+    // An imported hash is checked once more, then replaced by scrypt (the caller rehashes).
+    const legacy = await verifyLegacyPassword(password, stored);
+    return legacy ? { valid: true, needsRehash: true } : invalid;
+  }
 
   let key: Uint8Array;
   try {
@@ -139,20 +145,4 @@ function isWeaker({ params, key }: StoredHash): boolean {
   const current = PASSWORD_HASH_PARAMS;
   if (params.ln < current.ln || params.r < current.r || params.p < current.p) return true;
   return key.byteLength < KEY_BYTES;
-}
-
-/** Standard base64 without padding, as PHC strings write it. */
-function encode(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
-}
-
-function decode(text: string): Uint8Array | undefined {
-  // A length of 1 mod 4 can't come from unpadded base64.
-  if (text.length % 4 === 1) return undefined;
-  try {
-    const binary = atob(text.padEnd(Math.ceil(text.length / 4) * 4, "="));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
 }

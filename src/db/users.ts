@@ -39,6 +39,8 @@ export interface NewUser {
   attributes?: Record<string, string[]>;
   enabled?: boolean;
   password?: string;
+  /** A hash made elsewhere (an imported Keycloak credential), stored instead of `password`'s. */
+  passwordHash?: string;
   /** The user's roles and groups; by default the realm's default role and groups. */
   memberships?: Memberships;
 }
@@ -74,7 +76,9 @@ export async function createUser(db: Database, realmId: string, input: NewUser):
     serviceAccountClientId: null,
     createdAt: now,
   };
-  const secretData = input.password === undefined ? null : await hashPassword(input.password);
+  const secretData =
+    input.passwordHash ??
+    (input.password === undefined ? null : await hashPassword(input.password));
 
   const memberships = membershipInserts(
     db,

@@ -10,6 +10,7 @@ import {
 import { clientScopeList, protocolMapperList } from "./client-scopes";
 import { eventSettingsFields } from "./event-settings";
 import { clientRoleMapperClients } from "./mapper-references";
+import { importedPasswordHash } from "./password-credential";
 import { roleFields, userRoleFields } from "./role-representation";
 import { logoutUrlProblem, redirectUriProblem, webOriginProblem } from "./uris";
 
@@ -161,7 +162,7 @@ const client = z
     }
   });
 
-const hashedFields = ["hashedSaltedValue", "secretData", "credentialData", "salt"] as const;
+const hashedFields = ["hashedSaltedValue", "secretData", "credentialData"] as const;
 
 const credential = z
   .object({
@@ -172,21 +173,31 @@ const credential = z
     secretData: z.unknown().optional(),
     credentialData: z.unknown().optional(),
     salt: z.unknown().optional(),
+    hashIterations: z.unknown().optional(),
+    algorithm: z.unknown().optional(),
   })
-  .superRefine((value, ctx) => {
+  .transform((value, ctx) => {
     if (value.type !== "password") {
       const message = `"${value.type}" credentials cannot be imported; only "password" can`;
       ctx.addIssue({ code: "custom", path: ["type"], message });
-    } else if (!value.value) {
-      const hashed = hashedFields.some((field) => value[field] !== undefined);
-      const message = hashed
-        ? "hashed credentials cannot be imported yet; give the password in plain text as value"
-        : "a password credential needs a value";
-      ctx.addIssue({ code: "custom", path: ["value"], message });
-    } else if (value.temporary) {
+      return z.NEVER;
+    }
+    if (value.temporary) {
       const message = "temporary passwords cannot be imported yet (no required actions so far)";
       ctx.addIssue({ code: "custom", path: ["temporary"], message });
+      return z.NEVER;
     }
+    if (value.value) return { ...value, hash: undefined };
+    if (!hashedFields.some((field) => value[field] !== undefined)) {
+      const message = "a password credential needs a value or a hash";
+      ctx.addIssue({ code: "custom", path: ["value"], message });
+      return z.NEVER;
+    }
+    // Keycloak's exports carry hashes; they are kept as they are and checked at sign-in.
+    const hash = importedPasswordHash(value);
+    if (typeof hash === "string") return { ...value, hash };
+    for (const issue of hash) ctx.addIssue({ code: "custom", ...issue });
+    return z.NEVER;
   });
 
 const user = z

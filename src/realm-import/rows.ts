@@ -128,6 +128,7 @@ export function newUser(rep: UserRepresentation): NewUser {
     attributes: rep.attributes ?? undefined,
     enabled: rep.enabled ?? true,
     password: password?.value ?? undefined,
+    passwordHash: password?.hash ?? undefined,
   };
 }
 

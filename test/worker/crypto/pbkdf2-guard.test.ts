@@ -1,6 +1,8 @@
 /// <reference types="vite/client" />
+import { pbkdf2Sync } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../../../src/crypto/password";
+import { encodeBase64 } from "../../../src/crypto/phc-base64";
 
 // Production Workers refuse WebCrypto PBKDF2 above this; local workerd doesn't, so only a test
 // can catch it before deploy.
@@ -66,6 +68,19 @@ describe("PBKDF2 stays within what production Workers accept", () => {
 
     expect(seen.filter((iterations) => iterations > PRODUCTION_LIMIT)).toEqual([]);
   });
+
+  it("checks an imported hash above 100,000 iterations without WebCrypto's PBKDF2", async () => {
+    const salt = new Uint8Array(16);
+    // node:crypto, not the code under test, makes the hash.
+    const key = pbkdf2Sync("imported password", salt, 100_001, 32, "sha256");
+    const imported = `$pbkdf2-sha256$i=100001$${encodeBase64(salt)}$${encodeBase64(key)}`;
+    const seen = watchPbkdf2();
+
+    const result = await verifyPassword("imported password", imported);
+
+    expect(result).toEqual({ valid: true, needsRehash: true });
+    expect(seen.filter((iterations) => iterations > PRODUCTION_LIMIT)).toEqual([]);
+  }, 30_000);
 
   it("would catch a PBKDF2 derivation at 100,001 iterations", async () => {
     const seen = watchPbkdf2();

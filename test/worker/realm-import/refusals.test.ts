@@ -129,20 +129,6 @@ describe("realm file validation names the JSON path of each bad field", () => {
     expect(await refusal(file)).toMatch(/^\$\.clients\[0\]\.webOrigins\[0\]: "\*" has a wildcard/);
   });
 
-  it("refuses a hashed Keycloak password credential", async () => {
-    const hashed = {
-      type: "password",
-      secretData: '{"value":"abc","salt":"def"}',
-      credentialData: '{"hashIterations":27500,"algorithm":"pbkdf2-sha256"}',
-    };
-    const file = withUser("hashed", { credentials: [hashed] });
-
-    expect(await refusal(file)).toBe(
-      "$.users[0].credentials[0].value: hashed credentials cannot be imported yet; " +
-        "give the password in plain text as value",
-    );
-  });
-
   it("refuses a credential type other than password", async () => {
     const file = withUser("otp", { credentials: [{ type: "otp", value: "123456" }] });
 
