@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { assets } from "../templates/assets";
 import { accountRoutes } from "./account/routes";
+import { adminRoutes } from "./admin/routes";
 import { type AppEnv, checkConfig } from "./config";
 import { database } from "./db/client";
 import {
@@ -108,3 +109,4 @@ app.route("/realms/:realm", loginRoutes);
 app.route("/realms/:realm", consentRoutes);
 app.route("/realms/:realm/account", accountRoutes);
 app.route("/realms/:realm", deviceRoutes);
+app.route("/admin", adminRoutes);
