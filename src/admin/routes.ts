@@ -2,8 +2,10 @@ import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../config";
 import { findRealmByName } from "../db/realms";
 import { handleError } from "../http/errors-handler";
+import { attackDetectionRoutes } from "./attack-detection";
 import { adminAuthentication } from "./auth";
 import { AdminError, adminErrorResponse } from "./errors";
+import { eventRoutes } from "./events";
 import { realmRoutes, realmsRoutes } from "./realms";
 import { userRoutes } from "./users";
 
@@ -33,3 +35,5 @@ adminRoutes.use("/realms/:realm", targetRealm);
 adminRoutes.route("/realms", realmsRoutes);
 adminRoutes.route("/realms/:realm", realmRoutes);
 adminRoutes.route("/realms/:realm/users", userRoutes);
+adminRoutes.route("/realms/:realm", eventRoutes);
+adminRoutes.route("/realms/:realm/attack-detection/brute-force", attackDetectionRoutes);
