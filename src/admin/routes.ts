@@ -6,7 +6,9 @@ import { attackDetectionRoutes } from "./attack-detection";
 import { adminAuthentication } from "./auth";
 import { AdminError, adminErrorResponse } from "./errors";
 import { eventRoutes } from "./events";
+import { groupRoutes } from "./groups";
 import { realmRoutes, realmsRoutes } from "./realms";
+import { roleByIdRoutes, roleRoutes } from "./roles";
 import { userRoutes } from "./users";
 
 /** Loads the realm an admin path names; an unknown one is Keycloak's 404. */
@@ -37,3 +39,6 @@ adminRoutes.route("/realms/:realm", realmRoutes);
 adminRoutes.route("/realms/:realm/users", userRoutes);
 adminRoutes.route("/realms/:realm", eventRoutes);
 adminRoutes.route("/realms/:realm/attack-detection/brute-force", attackDetectionRoutes);
+adminRoutes.route("/realms/:realm/roles", roleRoutes);
+adminRoutes.route("/realms/:realm/roles-by-id", roleByIdRoutes);
+adminRoutes.route("/realms/:realm/groups", groupRoutes);

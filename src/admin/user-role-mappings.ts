@@ -37,7 +37,7 @@ const roleReferences = z
   .max(1000);
 
 /** The realm roles a body names; any unknown one is a 404, as in Keycloak. */
-async function namedRealmRoles(c: Context<AppEnv>): Promise<Role[]> {
+export async function namedRealmRoles(c: Context<AppEnv>): Promise<Role[]> {
   const references = await readBody(c, roleReferences);
   const realmRoles = await c.var.db
     .select()
