@@ -1,4 +1,5 @@
-import type { Env } from "../config";
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv, Env } from "../config";
 import type { Database } from "../db/client";
 import { findRealmByName } from "../db/realms";
 import { logEvent } from "../http/log";
@@ -56,3 +57,9 @@ async function bootstrap(db: Database, username: string, password: string): Prom
     logEvent("admin.bootstrapped", { realm: "master" });
   }
 }
+
+/** Bootstraps before the master realm's own endpoints, whose token endpoint admins use first. */
+export const bootstrapBeforeMaster: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await ensureBootstrap(c.env, c.var.db);
+  await next();
+};

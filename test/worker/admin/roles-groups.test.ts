@@ -89,7 +89,7 @@ describe("admin API roles and groups (Keycloak's role and group representations)
     expect((await adminFetch(`${base}/roles-by-id/${outer.id}`, token)).status).toBe(200);
   });
 
-  it("refuses a duplicate role with 409, a nameless one with 400, an unknown one with 404", async () => {
+  it("answers 409 for a taken role name, 400 for none, 404 for an unknown role", async () => {
     const { token, base } = await setup();
 
     expect(
