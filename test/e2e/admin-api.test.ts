@@ -42,7 +42,7 @@ describe("the admin API driven by @keycloak/keycloak-admin-client", () => {
   const person = { email: "grace@example.com", password: "first-password-1" };
   let userId: string;
 
-  it("authenticates as the bootstrap administrator with the password grant on admin-cli", async () => {
+  it("signs the bootstrap administrator in with the password grant on admin-cli", async () => {
     // `npm start` wrote them to .dev.vars, as for a developer.
     await admin.auth({
       grantType: "password",
