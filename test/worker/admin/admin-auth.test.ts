@@ -1,12 +1,21 @@
+import { env } from "cloudflare:test";
+import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { masterRealm } from "../../../src/admin/bootstrap";
+import { withRealmManagement } from "../../../src/admin/realm-management";
+import { database } from "../../../src/db/client";
+import { importRealm } from "../../../src/realm-import/import-realm";
 import {
+  ADMIN_USERNAME,
   adminFetch,
   bootstrapMaster,
   masterAdminToken,
   passwordToken,
   seedAdminRealm,
 } from "../support/admin";
-import { USER_PASSWORD } from "../support/realm";
+import { basicAuthorization } from "../support/clients";
+import { tokenRequest } from "../support/oidc";
+import { ORIGIN, seedRealm, USER_PASSWORD } from "../support/realm";
 import { signAsRealm } from "../support/store";
 
 async function expectError(response: Response, status: number, error: string) {
@@ -44,7 +53,6 @@ describe("admin API authentication (Keycloak's bearer tokens and realm-managemen
     const realm = await seedAdminRealm(["view-users"]);
     const token = await passwordToken(realm.name, "cli", "ada", USER_PASSWORD);
 
-    expect((await adminFetch(`/${realm.name}/users`, token)).status).toBe(200);
     const create = await adminFetch(`/${realm.name}/users`, token, {
       method: "POST",
       body: JSON.stringify({ username: "grace" }),
@@ -56,7 +64,6 @@ describe("admin API authentication (Keycloak's bearer tokens and realm-managemen
     const realm = await seedAdminRealm(["manage-users"]);
     const token = await passwordToken(realm.name, "cli", "ada", USER_PASSWORD);
 
-    expect((await adminFetch(`/${realm.name}/users`, token)).status).toBe(200);
     await expectError(await adminFetch(`/${realm.name}`, token), 403, "HTTP 403 Forbidden");
   });
 
@@ -111,5 +118,53 @@ describe("admin API authentication (Keycloak's bearer tokens and realm-managemen
     const token = await masterAdminToken();
 
     await expectError(await adminFetch("/no-such-realm/users", token), 404, "Realm not found");
+  });
+
+  it("accepts a service account's token that holds realm-management roles", async () => {
+    const client = { clientId: "robot", secret: "robot-secret-1", serviceAccountsEnabled: true };
+    const robotRealm = await seedRealm(
+      withRealmManagement({
+        clients: [client],
+        users: [
+          {
+            username: "service-account-robot",
+            serviceAccountClientId: "robot",
+            clientRoles: { "realm-management": ["view-users"] },
+          },
+        ],
+      }),
+    );
+    const response = await tokenRequest(
+      robotRealm.oidc,
+      { grant_type: "client_credentials" },
+      { authorization: basicAuthorization("robot", "robot-secret-1") },
+    );
+    const robot = ((await response.json()) as { access_token: string }).access_token;
+
+    expect((await adminFetch(`/${robotRealm.name}/users`, robot)).status).toBe(200);
+    await expectError(await adminFetch(`/${robotRealm.name}`, robot), 403, "HTTP 403 Forbidden");
+  });
+});
+
+describe("bootstrap of the master realm (BOOTSTRAP_ADMIN_USERNAME / _PASSWORD)", () => {
+  it("makes an administrator of every realm who signs in through admin-cli", async () => {
+    const claims = decodeJwt(await masterAdminToken());
+
+    expect(claims.azp).toBe("admin-cli");
+    expect((claims.realm_access as { roles: string[] }).roles).toContain("admin");
+  });
+
+  it("runs once: a second bootstrap with another password changes nothing", async () => {
+    const db = database(env.DB);
+    await importRealm(db, masterRealm(ADMIN_USERNAME, "another password"));
+
+    await expect(masterAdminToken()).resolves.toEqual(expect.any(String));
+    const other = await tokenRequest(`${ORIGIN}/realms/master/protocol/openid-connect`, {
+      grant_type: "password",
+      client_id: "admin-cli",
+      username: ADMIN_USERNAME,
+      password: "another password",
+    });
+    expect(other.status).toBe(400);
   });
 });

@@ -67,4 +67,16 @@ describe("password grant (RFC 6749 §4.3, Keycloak's direct access grants)", () 
     });
     await expectError(response, 400, "invalid_request");
   });
+
+  it("refuses even the right password once the account is locked out", async () => {
+    const realm = await seedRealm({
+      failureFactor: 2,
+      clients: [{ clientId: "cli", publicClient: true, directAccessGrantsEnabled: true }],
+    });
+
+    await passwordRequest(realm.oidc, "cli", "ada", "wrong-1");
+    await passwordRequest(realm.oidc, "cli", "ada", "wrong-2");
+    const response = await passwordRequest(realm.oidc, "cli", "ada", USER_PASSWORD);
+    await expectError(response, 400, "invalid_grant");
+  });
 });
