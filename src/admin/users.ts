@@ -13,6 +13,7 @@ import {
   userUpdate,
 } from "./user-representation";
 import { userRoleMappingRoutes } from "./user-role-mappings";
+import { userSessionRoutes } from "./user-sessions";
 import { countUsers, replacePassword, searchUsers, type UserSearch } from "./user-store";
 import { paging, readBody } from "./validate";
 
@@ -144,3 +145,4 @@ userRoutes.put("/:id/reset-password", async (c) => {
 });
 
 userRoutes.route("/:id", userRoleMappingRoutes);
+userRoutes.route("/:id", userSessionRoutes);

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { database } from "../../../src/db/client";
 import { listAdminEvents } from "../../../src/events/queries";
@@ -10,6 +10,7 @@ import {
   passwordToken,
   seedAdminRealm,
 } from "../support/admin";
+import { ORIGIN, USER_PASSWORD } from "../support/realm";
 import { realmId } from "../support/store";
 
 beforeAll(bootstrapMaster);
@@ -161,5 +162,23 @@ describe("admin API users (Keycloak's UserRepresentation)", () => {
     const listed = await adminFetch(`/${realm.name}/admin-events?operationTypes=CREATE`, token);
     expect(listed.status).toBe(200);
     expect((await adminFetch(`/${realm.name}/events?dateFrom=yesterday`, token)).status).toBe(400);
+  });
+
+  it("lists a user's sessions and signs them all out, ending their tokens", async () => {
+    const { realm, token, users } = await setup();
+    const [ada] = (await (await adminFetch(`${users}?username=ada`, token)).json()) as UserRep[];
+    const adaToken = await passwordToken(realm.name, "cli", "ada", USER_PASSWORD);
+    const userinfo = `${ORIGIN}/realms/${realm.name}/protocol/openid-connect/userinfo`;
+    const headers = { authorization: `Bearer ${adaToken}` };
+    expect((await SELF.fetch(userinfo, { headers })).status).toBe(200);
+
+    const listed = (await (await adminFetch(`${users}/${ada?.id}/sessions`, token)).json()) as {
+      userId: string;
+    }[];
+    expect(listed).toEqual([expect.objectContaining({ userId: ada?.id })]);
+    const logout = await adminFetch(`${users}/${ada?.id}/logout`, token, { method: "POST" });
+    expect(logout.status).toBe(204);
+    expect(await (await adminFetch(`${users}/${ada?.id}/sessions`, token)).json()).toEqual([]);
+    expect((await SELF.fetch(userinfo, { headers })).status).toBe(401);
   });
 });
