@@ -49,6 +49,9 @@ export function ensureBootstrap(env: Env, db: Database): Promise<void> {
   return done;
 }
 
+// TODO(bootstrap-existing-master): a master realm that exists already (imported, or left by an
+// earlier bootstrap whose administrator was deleted) gets no administrator, so an operator can
+// be locked out; creating the user when master has no realm-admin holder would close it.
 async function bootstrap(db: Database, username: string, password: string): Promise<void> {
   if (await findRealmByName(db, "master")) return;
   const result = await importRealm(db, masterRealm(username, password));
