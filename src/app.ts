@@ -1,6 +1,8 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { assets } from "../templates/assets";
 import { accountRoutes } from "./account/routes";
+import { bootstrapBeforeMaster } from "./admin/bootstrap";
+import { adminRoutes } from "./admin/routes";
 import { type AppEnv, checkConfig } from "./config";
 import { database } from "./db/client";
 import {
@@ -77,6 +79,7 @@ app.use("/realms/:realm/login-actions/*", page);
 app.use("/realms/:realm/account/*", page);
 app.use("/realms/:realm/account", page);
 app.use("/realms/:realm/device", page);
+app.use("/realms/master/*", bootstrapBeforeMaster);
 // After the surface is known, so an unknown realm answers as a page or as JSON.
 app.use("/realms/:realm/*", realmContext);
 // Browsers' scripts read these for one client, so only its web origins may (Keycloak's rule).
@@ -108,3 +111,4 @@ app.route("/realms/:realm", loginRoutes);
 app.route("/realms/:realm", consentRoutes);
 app.route("/realms/:realm/account", accountRoutes);
 app.route("/realms/:realm", deviceRoutes);
+app.route("/admin", adminRoutes);

@@ -1,3 +1,4 @@
+import type { Administrator } from "./admin/auth";
 import { secretBytes } from "./crypto/secret";
 import type { Database } from "./db/client";
 import type { Client } from "./db/clients";
@@ -16,6 +17,9 @@ export interface Env {
   WEBHOOKS_ALLOW_PRIVATE_TARGETS?: string;
   /** Realm that `/` leads to. */
   DEFAULT_REALM?: string;
+  /** The first master-realm administrator, created once when the master realm is missing. */
+  BOOTSTRAP_ADMIN_USERNAME?: string;
+  BOOTSTRAP_ADMIN_PASSWORD?: string;
   /** Base64 of 32 random bytes: seals private signing keys and derives the CSRF key. */
   KEY_ENCRYPTION_SECRET: string;
 }
@@ -34,6 +38,8 @@ export interface RequestVariables {
   client?: Client;
   /** The key a token request proved possession of with DPoP (RFC 9449 §5), once checked. */
   dpopJkt?: string;
+  /** Who calls the admin API, once their bearer token is verified. */
+  admin?: Administrator;
   /** Origins that may frame this response (CSP frame-ancestors); unset means none. */
   frameAncestors?: string[];
   /** Origins this page may load in iframes (CSP frame-src); unset means none. */

@@ -1,3 +1,4 @@
+import { ensureBootstrap } from "./admin/bootstrap";
 import { app } from "./app";
 import type { Env } from "./config";
 import { deleteExpiredGrants } from "./db/cleanup";
@@ -14,6 +15,7 @@ export default {
 
   /** Removes expired grants, sessions and events; rotates signing keys. */
   async scheduled(controller, env, ctx) {
+    ctx.waitUntil(ensureBootstrap(env, database(env.DB)));
     ctx.waitUntil(deleteExpiredGrants(database(env.DB), nowSeconds()));
     ctx.waitUntil(deleteExpiredEvents(database(env.DB), nowSeconds()));
     // The cron's own time, so runs 15 minutes apart measure exactly 15 minutes between them.

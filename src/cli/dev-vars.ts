@@ -54,3 +54,26 @@ export async function readDevVar(root: string, name: string): Promise<string | u
   );
   return parseEnv(text)[name];
 }
+
+/** Local defaults of the bootstrap administrator (master realm, admin-cli): admin / admin. */
+const BOOTSTRAP_DEFAULTS = { BOOTSTRAP_ADMIN_USERNAME: "admin", BOOTSTRAP_ADMIN_PASSWORD: "admin" };
+
+/**
+ * Adds the bootstrap administrator's local defaults to `.dev.vars` where absent, and answers
+ * the username and password the server will use. Values already there are kept.
+ */
+export async function ensureBootstrapAdminVars(root: string) {
+  const path = join(root, ".dev.vars");
+  const text = await readFile(path, "utf8");
+  const missing = Object.entries(BOOTSTRAP_DEFAULTS).filter(
+    ([name]) => parseEnv(text)[name] === undefined,
+  );
+  if (missing.length > 0) {
+    const lines = missing.map(([name, value]) => `${name}=${value}\n`).join("");
+    await appendFile(path, `${text.endsWith("\n") || text === "" ? "" : "\n"}${lines}`);
+  }
+  return {
+    username: (await readDevVar(root, "BOOTSTRAP_ADMIN_USERNAME")) ?? "",
+    password: (await readDevVar(root, "BOOTSTRAP_ADMIN_PASSWORD")) ?? "",
+  };
+}

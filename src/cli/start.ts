@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { parseStartArgs, usage } from "./args";
 import { assertPortFree, startDevServer, waitUntilListening } from "./dev-server";
-import { ensureDevVars } from "./dev-vars";
+import { ensureBootstrapAdminVars, ensureDevVars } from "./dev-vars";
 import { importRealmFiles } from "./import";
 import { keyEncryptionSecretFor } from "./key-encryption-secret";
 import { applyMigrations } from "./migrations";
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   await assertPortFree(options.port);
   const devVars = await ensureDevVars(root);
   if (devVars !== "kept") log(`Wrote a new KEY_ENCRYPTION_SECRET to .dev.vars (${devVars})`);
+  const admin = await ensureBootstrapAdminVars(root);
 
   log("Applying D1 migrations to the local database");
   await applyMigrations(root, options.persistTo);
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
   await waitUntilListening(child, options.port);
 
   log(banner(options.port, options.realmFiles.includes(demoRealm), defaultRealm));
+  log(
+    `Admin API: http://localhost:${options.port}/admin/realms — bootstrap admin ` +
+      `${admin.username} / ${admin.password} (realm master, client admin-cli, from .dev.vars)`,
+  );
 }
 
 function banner(port: number, demo: boolean, realm: string | undefined): string {

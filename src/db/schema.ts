@@ -115,6 +115,8 @@ export const clients = sqliteTable(
     pkceRequired: flag("pkce_required").notNull().default(false),
     /** Keycloak's serviceAccountsEnabled: the client may use the client_credentials grant. */
     serviceAccountsEnabled: flag("service_accounts_enabled").notNull().default(false),
+    /** Keycloak's directAccessGrantsEnabled: the password grant (off unless enabled). */
+    directAccessGrantsEnabled: flag("direct_access_grants_enabled").notNull().default(false),
     /** SHA-256 of the RFC 7592 registration access token; null unless registered dynamically. */
     registrationTokenHash: text("registration_token_hash"),
     /** Keycloak's fullScopeAllowed: tokens may carry every role the user has. */

@@ -11,6 +11,7 @@ const GRANT_ERRORS: Record<string, EventType> = {
   authorization_code: "CODE_TO_TOKEN_ERROR",
   refresh_token: "REFRESH_TOKEN_ERROR",
   client_credentials: "CLIENT_LOGIN_ERROR",
+  password: "LOGIN_ERROR",
   "urn:ietf:params:oauth:grant-type:device_code": "OAUTH2_DEVICE_CODE_TO_TOKEN_ERROR",
   "urn:ietf:params:oauth:grant-type:token-exchange": "TOKEN_EXCHANGE_ERROR",
 };

@@ -29,6 +29,7 @@ export type LogEvent =
   | "webhook.delivered"
   | "webhook.failed"
   | "webhook.endpoint_disabled"
+  | "admin.bootstrapped"
   | "config.invalid"
   | "server.error";
 

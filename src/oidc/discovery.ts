@@ -43,6 +43,7 @@ export function providerMetadata(issuer: string, realmScopes: readonly string[] 
       "implicit",
       "refresh_token",
       "client_credentials",
+      "password",
       "urn:ietf:params:oauth:grant-type:device_code",
       "urn:ietf:params:oauth:grant-type:token-exchange",
     ],

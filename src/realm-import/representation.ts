@@ -111,6 +111,7 @@ const client = z
     publicClient: z.boolean().nullish(),
     secret: z.string().min(1).nullish(),
     serviceAccountsEnabled: z.boolean().nullish(),
+    directAccessGrantsEnabled: z.boolean().nullish(),
     implicitFlowEnabled: z.boolean().nullish(),
     consentRequired: z.boolean().nullish(),
     fullScopeAllowed: z.boolean().nullish(),

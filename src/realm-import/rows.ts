@@ -76,6 +76,7 @@ export async function clientRow(
     webOrigins: expandPlus(webOrigins, originsOf(redirectUris)),
     pkceRequired: rep.attributes?.["pkce.code.challenge.method"] === "S256",
     serviceAccountsEnabled: rep.serviceAccountsEnabled ?? false,
+    directAccessGrantsEnabled: rep.directAccessGrantsEnabled ?? false,
     implicitFlowEnabled: rep.implicitFlowEnabled ?? false,
     accessTokenAlg: rep.attributes?.["access.token.signed.response.alg"] || null,
     idTokenAlg: rep.attributes?.["id.token.signed.response.alg"] || null,

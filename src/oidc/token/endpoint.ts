@@ -8,6 +8,7 @@ import { authorizationCodeGrant } from "./authorization-code-grant";
 import { authenticateClient } from "./client-auth";
 import { clientCredentialsGrant } from "./client-credentials-grant";
 import { deviceCodeGrant } from "./device-code-grant";
+import { passwordGrant } from "./password-grant";
 import { refreshTokenGrant } from "./refresh-token-grant";
 import { tokenExchangeGrant } from "./token-exchange-grant";
 
@@ -15,6 +16,7 @@ const grants = {
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
+  password: passwordGrant,
   "urn:ietf:params:oauth:grant-type:device_code": deviceCodeGrant,
   "urn:ietf:params:oauth:grant-type:token-exchange": tokenExchangeGrant,
 } as const;

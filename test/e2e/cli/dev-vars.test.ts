@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ensureDevVars, readDevVar } from "../../../src/cli/dev-vars";
+import { ensureBootstrapAdminVars, ensureDevVars, readDevVar } from "../../../src/cli/dev-vars";
 
 let root: string;
 
@@ -61,5 +61,20 @@ describe("reading .dev.vars (the secret that seals imported webhook secrets)", (
 
   it("reads nothing when there is no .dev.vars", async () => {
     expect(await readDevVar(root, "KEY_ENCRYPTION_SECRET")).toBeUndefined();
+  });
+});
+
+describe("the bootstrap administrator's local defaults in .dev.vars", () => {
+  it("are added as admin / admin where absent", async () => {
+    await ensureDevVars(root);
+
+    expect(await ensureBootstrapAdminVars(root)).toEqual({ username: "admin", password: "admin" });
+    expect(await readDevVar(root, "BOOTSTRAP_ADMIN_PASSWORD")).toBe("admin");
+  });
+
+  it("keep values the developer set", async () => {
+    await writeFile(join(root, ".dev.vars"), "BOOTSTRAP_ADMIN_PASSWORD=mine\n");
+
+    expect(await ensureBootstrapAdminVars(root)).toEqual({ username: "admin", password: "mine" });
   });
 });

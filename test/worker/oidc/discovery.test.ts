@@ -81,6 +81,7 @@ describe("OpenID Provider metadata (OpenID Connect Discovery 1.0 §3, §4)", () 
         "implicit",
         "refresh_token",
         "client_credentials",
+        "password",
         "urn:ietf:params:oauth:grant-type:device_code",
         "urn:ietf:params:oauth:grant-type:token-exchange",
       ],

@@ -1,0 +1,1 @@
+ALTER TABLE `clients` ADD `direct_access_grants_enabled` integer DEFAULT false NOT NULL;

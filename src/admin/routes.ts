@@ -1,0 +1,44 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import type { AppEnv } from "../config";
+import { findRealmByName } from "../db/realms";
+import { handleError } from "../http/errors-handler";
+import { attackDetectionRoutes } from "./attack-detection";
+import { adminAuthentication } from "./auth";
+import { AdminError, adminErrorResponse } from "./errors";
+import { eventRoutes } from "./events";
+import { groupRoutes } from "./groups";
+import { realmRoutes, realmsRoutes } from "./realms";
+import { roleByIdRoutes, roleRoutes } from "./roles";
+import { userRoutes } from "./users";
+
+/** Loads the realm an admin path names; an unknown one is Keycloak's 404. */
+const targetRealm: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const realm = await findRealmByName(c.var.db, c.req.param("realm") ?? "");
+  if (!realm) throw AdminError.notFound("Realm");
+  c.set("realm", realm);
+  c.set("issuer", `${new URL(c.req.url).origin}/realms/${realm.name}`);
+  await next();
+};
+
+/** Keycloak's admin REST API under `/admin/realms`, authenticated with bearer tokens. */
+export const adminRoutes = new Hono<AppEnv>({ strict: false });
+
+adminRoutes.onError((error, c) =>
+  error instanceof AdminError ? adminErrorResponse(c, error) : handleError(error, c),
+);
+adminRoutes.use("*", async (c, next) => {
+  c.header("Cache-Control", "no-store");
+  await next();
+});
+adminRoutes.use("*", adminAuthentication);
+adminRoutes.use("/realms/:realm/*", targetRealm);
+adminRoutes.use("/realms/:realm", targetRealm);
+
+adminRoutes.route("/realms", realmsRoutes);
+adminRoutes.route("/realms/:realm", realmRoutes);
+adminRoutes.route("/realms/:realm/users", userRoutes);
+adminRoutes.route("/realms/:realm", eventRoutes);
+adminRoutes.route("/realms/:realm/attack-detection/brute-force", attackDetectionRoutes);
+adminRoutes.route("/realms/:realm/roles", roleRoutes);
+adminRoutes.route("/realms/:realm/roles-by-id", roleByIdRoutes);
+adminRoutes.route("/realms/:realm/groups", groupRoutes);
