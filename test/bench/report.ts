@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+import type { Summary } from "./measure";
+
+const root = join(import.meta.dirname, "..", "..");
+
+/** The machine a run happened on, for the JSON and the README. */
+export function machine(shared: boolean) {
+  const workerd = JSON.parse(
+    readFileSync(join(root, "node_modules", "workerd", "package.json"), "utf8"),
+  ) as { version: string };
+  return {
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    cpuCount: cpus().length,
+    ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    workerd: workerd.version,
+    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+    shared,
+  };
+}
+
+const cell = (value: number) => (Number.isFinite(value) ? String(value) : "–");
+
+/** The results as a Markdown table, the same in the terminal and in the README. */
+export function table(rows: Summary[], extra: Map<string, string>): string {
+  const head =
+    "| Scenario | Server | ops/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/op " +
+    "| ops per CPU-s | Latchkey D1 r/w, DO per op |";
+  const lines = [head, `|${" --- |".repeat(10)}`];
+  for (const row of rows) {
+    if (row.notApplicable) {
+      lines.push(
+        `| ${row.scenario} | ${row.server} | n/a: ${row.notApplicable} |${" |".repeat(7)}`,
+      );
+      continue;
+    }
+    const cells = [
+      row.scenario,
+      row.server,
+      cell(row.opsPerSecond),
+      cell(row.p50Ms),
+      cell(row.p95Ms),
+      cell(row.p99Ms),
+      String(row.errors),
+      cell(row.cpuMsPerOp),
+      cell(row.opsPerCpuSecond),
+      extra.get(`${row.scenario}/${row.server}`) ?? "",
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
