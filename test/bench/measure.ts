@@ -2,7 +2,7 @@ import { cpuMs } from "./cpu";
 import type { Target } from "./flows";
 import { type LoadLimits, quantile, runLoad } from "./load";
 import type { Scenario } from "./scenarios";
-import type { RunningServer } from "./servers";
+import type { Counts, RunningServer } from "./servers";
 
 /** What one scenario did on one server, summed over rounds. */
 export interface Tally {
@@ -15,6 +15,7 @@ export interface Tally {
   seconds: number;
   cpuMs: number;
   latenciesMs: number[];
+  counts?: Counts;
 }
 
 export interface Summary {
@@ -32,6 +33,10 @@ export interface Summary {
   cpuMsPerOp: number;
   /** Operations per second of server CPU: the figure to compare per vCPU. */
   opsPerCpuSecond: number;
+  /** Latchkey only: D1 statements (reads, writes) and Durable Object calls per operation. */
+  d1ReadsPerOp?: number;
+  d1WritesPerOp?: number;
+  durableObjectCallsPerOp?: number;
 }
 
 /** One round of one scenario on one server, added to its tally. */
@@ -56,9 +61,18 @@ export async function measure(
     return;
   }
   const pids = server.pids();
+  const countsBefore = await server.counts?.();
   const cpuBefore = cpuMs(pids);
   const result = await runLoad(op, limits);
   tally.cpuMs += cpuMs(pids) - cpuBefore;
+  const countsAfter = await server.counts?.();
+  if (countsBefore && countsAfter) {
+    const sum = tally.counts ?? { d1Reads: 0, d1Writes: 0, durableObjectCalls: 0 };
+    for (const key of Object.keys(sum) as (keyof Counts)[]) {
+      sum[key] += countsAfter[key] - countsBefore[key];
+    }
+    tally.counts = sum;
+  }
   tally.ops += result.ops;
   tally.errors += result.errors;
   tally.firstError ??= result.firstError;
@@ -84,5 +98,12 @@ export function summarize(tally: Tally): Summary {
     p99Ms: round1(quantile(sorted, 0.99)),
     cpuMsPerOp: round1(cpuMsPerOp),
     opsPerCpuSecond: round1(1000 / cpuMsPerOp),
+    ...(tally.counts && tally.ops
+      ? {
+          d1ReadsPerOp: round1(tally.counts.d1Reads / tally.ops),
+          d1WritesPerOp: round1(tally.counts.d1Writes / tally.ops),
+          durableObjectCallsPerOp: round1(tally.counts.durableObjectCalls / tally.ops),
+        }
+      : {}),
   };
 }

@@ -24,10 +24,10 @@ export function machine(shared: boolean) {
 const cell = (value: number) => (Number.isFinite(value) ? String(value) : "–");
 
 /** The results as a Markdown table, the same in the terminal and in the README. */
-export function table(rows: Summary[], extra: Map<string, string>): string {
+export function table(rows: Summary[]): string {
   const head =
     "| Scenario | Server | ops/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/op " +
-    "| ops per CPU-s | Latchkey D1 r/w, DO per op |";
+    "| ops per CPU-s | D1 reads / writes, DO calls per op |";
   const lines = [head, `|${" --- |".repeat(10)}`];
   for (const row of rows) {
     if (row.notApplicable) {
@@ -46,7 +46,9 @@ export function table(rows: Summary[], extra: Map<string, string>): string {
       String(row.errors),
       cell(row.cpuMsPerOp),
       cell(row.opsPerCpuSecond),
-      extra.get(`${row.scenario}/${row.server}`) ?? "",
+      row.d1ReadsPerOp === undefined
+        ? ""
+        : `${row.d1ReadsPerOp} / ${row.d1WritesPerOp}, ${row.durableObjectCallsPerOp}`,
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }

@@ -27,6 +27,7 @@ const { values } = parseArgs({
   },
 });
 
+const args = process.argv.slice(2);
 const smoke = values.smoke ?? false;
 const rounds = Number(values.rounds ?? (smoke ? 1 : 3));
 const limits: LoadLimits = {
@@ -66,7 +67,7 @@ async function main() {
     const rows = [...tallies.values()].map(summarize);
     const result = {
       date: new Date().toISOString(),
-      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+      command: ["npm run bench", ...(args.length ? ["--", ...args] : [])].join(" "),
       smoke,
       rounds,
       limits,
@@ -74,7 +75,7 @@ async function main() {
       latchkey: { bundle, coldStartCpuMs },
       results: rows,
     };
-    process.stdout.write(`${table(rows, new Map())}\n\n`);
+    process.stdout.write(`${table(rows)}\n\n`);
     process.stdout.write(
       `Latchkey bundle: ${bundle.bytes} bytes (${bundle.gzipBytes} gzip); ` +
         `cold start + first request: ${coldStartCpuMs} ms workerd CPU\n`,

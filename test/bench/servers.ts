@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startLatchkey } from "../e2e/harness/latchkey-server";
 import { freePort } from "../e2e/harness/ports";
 import { descendantsNamed } from "./cpu";
 import { discoverEndpoints, type Target } from "./flows";
+import { startCountingLatchkey } from "./latchkey-start";
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -16,10 +16,18 @@ const shared = {
   user: { username: "bench@example.com", password: "bench-password-1" },
 };
 
+export interface Counts {
+  d1Reads: number;
+  d1Writes: number;
+  durableObjectCalls: number;
+}
+
 export interface RunningServer {
   target: Target;
   /** The processes whose CPU time is the server's. */
   pids(): number[];
+  /** Latchkey only: D1 statements and Durable Object calls so far, from the counting entry. */
+  counts?(): Promise<Counts>;
   stop(): Promise<void>;
 }
 
@@ -56,17 +64,19 @@ async function writeBenchRealm(dir: string): Promise<string> {
   return path;
 }
 
-/** Latchkey through the start command (`wrangler dev`, local D1/KV/DO) with the bench realm. */
+/**
+ * Latchkey as `npm start` runs it (`wrangler dev`, local D1/KV/DO) with the bench realm, behind
+ * the bench's counting entry.
+ */
 export async function startLatchkeyTarget(dir: string): Promise<RunningServer> {
-  const server = await startLatchkey("bench", await writeBenchRealm(dir));
-  const issuer = server.issuer("bench");
-  const target = {
-    name: "latchkey",
-    issuer,
-    endpoints: await discoverEndpoints(issuer),
-    ...shared,
-  };
-  return { target, pids: () => descendantsNamed("workerd"), stop: server.stop };
+  const persistTo = join(dir, "latchkey-data");
+  const server = await startCountingLatchkey(await writeBenchRealm(dir), "bench", persistTo);
+  const issuer = `${server.origin}/realms/bench`;
+  const endpoints = await discoverEndpoints(issuer);
+  const target = { name: "latchkey", issuer, endpoints, ...shared };
+  const counts = async () =>
+    (await (await fetch(`${server.origin}/__bench/counts`)).json()) as Counts;
+  return { target, pids: () => descendantsNamed("workerd"), counts, stop: server.stop };
 }
 
 /** node-oidc-provider in a process of its own, configured like the bench realm. */
