@@ -16,7 +16,10 @@ export function machine(shared: boolean) {
     ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     workerd: workerd.version,
-    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+    // An object, not an array: biome keeps the written JSON as JSON.stringify lays it out.
+    loadAverage: Object.fromEntries(
+      loadavg().map((value, i) => [["1min", "5min", "15min"][i], Math.round(value * 100) / 100]),
+    ),
     shared,
   };
 }
