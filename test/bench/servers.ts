@@ -82,7 +82,7 @@ export async function startLatchkeyTarget(dir: string): Promise<RunningServer> {
 // TODO(bench-openauth): @openauthjs/openauth (password provider on Node) is not a peer yet, so
 // the table has no third column; it risks reading oidc-provider as the only alternative. A
 // target here with a seeded password user, plus n/a reasons where its API lacks a scenario
-// (it has no introspection or confidential clients), would close it.
+// (introspection and client_credentials are to be checked in its API), would close it.
 /** node-oidc-provider in a process of its own, configured like the bench realm. */
 export async function startOidcProviderTarget(): Promise<RunningServer> {
   const port = await freePort();
