@@ -12,6 +12,8 @@ import { withRealmManagement } from "./realm-management";
 export function masterRealm(username: string, password: string) {
   return withRealmManagement({
     realm: "master",
+    // The administrators' realm: nobody signs up there (Keycloak's default for every realm).
+    registrationAllowed: false,
     clients: [{ clientId: "admin-cli", publicClient: true, directAccessGrantsEnabled: true }],
     roles: {
       realm: [

@@ -22,8 +22,9 @@ export class AdminError extends Error {
     return new AdminError(403, "HTTP 403 Forbidden");
   }
 
-  static notFound(what: string): AdminError {
-    return new AdminError(404, `${what} not found`);
+  /** A 404 with Keycloak's message, e.g. "User not found" or "Could not find role". */
+  static notFound(message: string): AdminError {
+    return new AdminError(404, message);
   }
 
   static badRequest(message: string): AdminError {

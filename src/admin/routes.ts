@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../config";
 import { findRealmByName } from "../db/realms";
 import { handleError } from "../http/errors-handler";
@@ -11,10 +12,12 @@ import { realmRoutes, realmsRoutes } from "./realms";
 import { roleByIdRoutes, roleRoutes } from "./roles";
 import { userRoutes } from "./users";
 
+const MAX_ADMIN_BODY_BYTES = 256 * 1024;
+
 /** Loads the realm an admin path names; an unknown one is Keycloak's 404. */
 const targetRealm: MiddlewareHandler<AppEnv> = async (c, next) => {
   const realm = await findRealmByName(c.var.db, c.req.param("realm") ?? "");
-  if (!realm) throw AdminError.notFound("Realm");
+  if (!realm) throw AdminError.notFound("Realm not found");
   c.set("realm", realm);
   c.set("issuer", `${new URL(c.req.url).origin}/realms/${realm.name}`);
   await next();
@@ -30,6 +33,14 @@ adminRoutes.use("*", async (c, next) => {
   c.header("Cache-Control", "no-store");
   await next();
 });
+// A user or group representation is a few kilobytes; D1 refuses rows of about 2 MB anyway.
+adminRoutes.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_ADMIN_BODY_BYTES,
+    onError: (c) => adminErrorResponse(c, new AdminError(413, "The body is larger than 256 KiB.")),
+  }),
+);
 adminRoutes.use("*", adminAuthentication);
 adminRoutes.use("/realms/:realm/*", targetRealm);
 adminRoutes.use("/realms/:realm", targetRealm);

@@ -47,7 +47,7 @@ export async function namedRealmRoles(c: Context<AppEnv>): Promise<Role[]> {
     const role = realmRoles.find((row) =>
       reference.id ? row.id === reference.id : row.name === reference.name,
     );
-    if (!role) throw AdminError.notFound("Role");
+    if (!role) throw AdminError.notFound("Role not found");
     return role;
   });
 }
@@ -142,7 +142,7 @@ async function pathGroup(c: Context<AppEnv>) {
   const group = await c.var.db.query.groups.findFirst({
     where: and(eq(groups.realmId, c.var.realm.id), eq(groups.id, c.req.param("groupId") ?? "")),
   });
-  if (!group) throw AdminError.notFound("Group");
+  if (!group) throw AdminError.notFound("Group not found");
   return group;
 }
 

@@ -42,7 +42,7 @@ function userSearch(c: Context<AppEnv>): UserSearch {
 /** The user the path names, in the path's realm; 404 as Keycloak answers it otherwise. */
 export async function pathUser(c: Context<AppEnv>) {
   const user = await findUserById(c.var.db, c.var.realm.id, c.req.param("id") ?? "");
-  if (!user) throw AdminError.notFound("User");
+  if (!user) throw AdminError.notFound("User not found");
   return user;
 }
 

@@ -18,8 +18,9 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.inf
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-  throw AdminError.badRequest(`Invalid ${path}${issue?.message ?? "value"}`);
+  const message = issue?.message ?? "Invalid value";
+  // zod's own message starts with "Invalid ..." already; a field's path goes in front of it.
+  throw AdminError.badRequest(issue?.path.length ? `${issue.path.join(".")}: ${message}` : message);
 }
 
 /** Keycloak's `first` and `max` paging parameters. */

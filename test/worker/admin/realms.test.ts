@@ -12,6 +12,13 @@ import { USER_PASSWORD } from "../support/realm";
 beforeAll(bootstrapMaster);
 
 describe("admin API realms (Keycloak's RealmRepresentation)", () => {
+  it("bootstraps a master realm where nobody can sign up", async () => {
+    const token = await masterAdminToken();
+
+    const master = await adminFetch("/master", token);
+    expect(await master.json()).toMatchObject({ realm: "master", registrationAllowed: false });
+  });
+
   it("creates a realm with realm-management, answering 201 with its Location", async () => {
     const token = await masterAdminToken();
     const name = `made-${crypto.randomUUID().slice(0, 8)}`;

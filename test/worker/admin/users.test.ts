@@ -22,6 +22,12 @@ async function createdId(response: Response): Promise<string> {
   return (response.headers.get("location") ?? "").split("/").at(-1) ?? "";
 }
 
+/** User attributes adding up to well over 256 KiB. */
+function bulk(keys: number): Record<string, string[]> {
+  const values = Array.from({ length: 20 }, () => "v".repeat(100));
+  return Object.fromEntries(Array.from({ length: keys }, (_, i) => [`key${i}`, values]));
+}
+
 async function setup() {
   const realm = await seedAdminRealm();
   const token = await masterAdminToken();
@@ -92,6 +98,27 @@ describe("admin API users (Keycloak's UserRepresentation)", () => {
     expect(notJson.status).toBe(400);
     expect((await adminFetch(`${users}?q=novalue`, token)).status).toBe(400);
     expect((await adminFetch(`${users}?max=-1`, token)).status).toBe(400);
+  });
+
+  it("refuses a body that is not an object with zod's message, said once", async () => {
+    const { token, users } = await setup();
+
+    const response = await adminSend("POST", users, token, [1, 2]);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errorMessage: string }).errorMessage).toBe(
+      "Invalid input: expected object, received array",
+    );
+  });
+
+  it("refuses a body over 256 KiB with 413 before reading it, writing nothing", async () => {
+    const { token, users } = await setup();
+    const attributes = { note: ["x".repeat(2000)], ...bulk(200) };
+
+    const response = await adminSend("POST", users, token, { username: "huge", attributes });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: "The body is larger than 256 KiB." });
+    const search = await adminFetch(`${users}?username=huge&exact=true`, token);
+    expect(await search.json()).toEqual([]);
   });
 
   it("updates, resets the password of, and deletes a user", async () => {

@@ -96,7 +96,7 @@ describe("token request format (RFC 6749 §3.2)", () => {
     await expectTokenError(response, "invalid_request");
   });
 
-  it.each(["password", "implicit", "urn:ietf:params:oauth:grant-type:jwt-bearer"])(
+  it.each(["implicit", "urn:ietf:params:oauth:grant-type:jwt-bearer"])(
     "refuses grant_type=%s with unsupported_grant_type",
     async (grantType) => {
       const realm = await seedRealm();
