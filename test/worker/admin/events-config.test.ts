@@ -62,7 +62,7 @@ describe("realm events config (Keycloak's RealmEventsConfigRepresentation)", () 
     expect(await config(realm, token)).not.toHaveProperty("eventsExpiration");
   });
 
-  it("refuses unknown event types and listeners with a 400 naming them, changing nothing", async () => {
+  it("answers 400 naming an unknown event type or listener, and changes nothing", async () => {
     const { realm, token } = await adminWith(["manage-events"]);
     const put = (body: unknown) => adminSend("PUT", `/${realm}/events/config`, token, body);
 

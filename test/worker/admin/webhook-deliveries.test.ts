@@ -98,7 +98,7 @@ describe("webhook admin API: delivery log and redelivery", () => {
     });
   });
 
-  it("redelivers a delivery that gave up: the dispatcher sends it again, same webhook-id", async () => {
+  it("redelivers a message that gave up: sent again under the same webhook-id", async () => {
     const { token, created, row, path } = await endpointThroughApi();
     const { id } = await queueLogin(row, created.id, Date.now());
     await db
@@ -161,7 +161,7 @@ describe("webhook admin API: delivery log and redelivery", () => {
 });
 
 describe("webhook admin API: secret rotation", () => {
-  it("shows the new secret once; both secrets sign for 24 hours, then only the new one", async () => {
+  it("shows a new secret once; both sign for 24 hours, then only the new one", async () => {
     const { token, created, row, path } = await endpointThroughApi();
     const response = await adminFetch(`${path}/secret`, token, { method: "POST" });
     expect(response.status).toBe(200);
