@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../config";
 import { listDeliveries, registerWebhook, WebhookRegistrationError } from "../webhooks/endpoints";
-import { redeliver, wakeDispatcher } from "../webhooks/enqueue";
+import { forgetDispatcher, redeliver, wakeDispatcher } from "../webhooks/enqueue";
 import {
   deleteWebhook,
   findDelivery,
@@ -112,6 +112,7 @@ webhookRoutes.delete("/:id", async (c) => {
   requireRole(c, c.var.realm.name, "manage-events");
   const endpoint = await load(c);
   await deleteWebhook(c.var.db, endpoint.id);
+  await forgetDispatcher(c.env, endpoint.id);
   auditChange(c, "DELETE", "WEBHOOK", `webhooks/${endpoint.id}`);
   return c.body(null, 204);
 });

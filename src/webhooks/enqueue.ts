@@ -20,6 +20,12 @@ export async function wakeDispatcher(env: Env, endpointId: string): Promise<void
   await stub.schedule(endpointId);
 }
 
+/** Clears a deleted endpoint's dispatcher, so nothing of it is left behind. */
+export async function forgetDispatcher(env: Env, endpointId: string): Promise<void> {
+  const stub = env.WEBHOOK_DISPATCHER.get(env.WEBHOOK_DISPATCHER.idFromName(endpointId));
+  await stub.forget();
+}
+
 /**
  * Queues a delivery of the event to every endpoint of its realm that takes its type, then
  * wakes their dispatchers. Each delivery is stored first, so none is lost if a wake fails.

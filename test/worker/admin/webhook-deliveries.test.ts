@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -220,6 +221,23 @@ describe("webhook admin API: deleting an endpoint", () => {
     expect(received).toEqual([]);
     expect((await adminFetch(path, token)).status).toBe(404);
     expect((await adminFetch(`${path}/deliveries`, token)).status).toBe(404);
+  });
+
+  it("leaves its dispatcher with no alarm and nothing stored", async () => {
+    const { token, created, path } = await endpointThroughApi();
+    const namespace = workerEnv.WEBHOOK_DISPATCHER;
+    const dispatcher = namespace.get(namespace.idFromName(created.id));
+    await runInDurableObject(dispatcher, async (_, state) => {
+      await state.storage.put("endpoint", created.id);
+      await state.storage.setAlarm(Date.now() + 3_600_000);
+    });
+
+    expect((await adminFetch(path, token, { method: "DELETE" })).status).toBe(204);
+    const left = await runInDurableObject(dispatcher, async (_, state) => ({
+      alarm: await state.storage.getAlarm(),
+      keys: [...(await state.storage.list()).keys()],
+    }));
+    expect(left).toEqual({ alarm: null, keys: [] });
   });
 
   it("stops a dispatcher run already under way before its next message", async () => {
