@@ -22,6 +22,9 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.{ts,tsx}"],
           setupFiles: ["./test/worker/setup.ts"],
+          // Sign-ins hash with scrypt (about 165 ms each); on a busy 2-CPU machine a test with
+          // several of them outgrows vitest's 5 s default without anything being wrong.
+          testTimeout: 15_000,
         },
       },
       {

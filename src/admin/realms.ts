@@ -10,6 +10,11 @@ import { importRealm } from "../realm-import/import-realm";
 import { auditChange } from "./audit";
 import { grantedRoles, MASTER_REALM, requireRole } from "./auth";
 import { AdminError } from "./errors";
+import {
+  eventsConfigFields,
+  eventsConfigRepresentation,
+  withEventsConfigColumns,
+} from "./events-config";
 import { withRealmManagement } from "./realm-management";
 import { readBody } from "./validate";
 
@@ -31,9 +36,7 @@ export function realmRepresentation(realm: Realm) {
     maxFailureWaitSeconds: realm.maxFailureWaitSeconds,
     maxDeltaTimeSeconds: realm.maxDeltaTimeSeconds,
     defaultLocale: realm.defaultLocale,
-    eventsEnabled: realm.eventsEnabled,
-    adminEventsEnabled: realm.adminEventsEnabled,
-    adminEventsDetailsEnabled: realm.adminEventsDetailsEnabled,
+    ...eventsConfigRepresentation(realm),
   };
 }
 
@@ -57,9 +60,7 @@ const realmUpdate = z.object({
   waitIncrementSeconds: seconds.optional(),
   maxFailureWaitSeconds: seconds.optional(),
   maxDeltaTimeSeconds: seconds.optional(),
-  eventsEnabled: z.boolean().optional(),
-  adminEventsEnabled: z.boolean().optional(),
-  adminEventsDetailsEnabled: z.boolean().optional(),
+  ...eventsConfigFields,
 });
 
 /** `/admin/realms`: the list and realm creation. */
@@ -111,7 +112,7 @@ realmRoutes.get("/", (c) => {
 realmRoutes.put("/", async (c) => {
   requireRole(c, c.var.realm.name, "manage-realm");
   const update = await readBody(c, realmUpdate);
-  const { displayName, ...rest } = update;
+  const { displayName, ...rest } = withEventsConfigColumns(update);
   const values = displayName === undefined ? rest : { ...rest, displayName };
   if (Object.keys(values).length > 0) {
     await c.var.db.update(realms).set(values).where(eq(realms.id, c.var.realm.id));

@@ -7,10 +7,12 @@ import { attackDetectionRoutes } from "./attack-detection";
 import { adminAuthentication } from "./auth";
 import { AdminError, adminErrorResponse } from "./errors";
 import { eventRoutes } from "./events";
+import { eventsConfigRoutes } from "./events-config";
 import { groupRoutes } from "./groups";
 import { realmRoutes, realmsRoutes } from "./realms";
 import { roleByIdRoutes, roleRoutes } from "./roles";
 import { userRoutes } from "./users";
+import { webhookRoutes } from "./webhooks";
 
 const MAX_ADMIN_BODY_BYTES = 256 * 1024;
 
@@ -49,7 +51,9 @@ adminRoutes.route("/realms", realmsRoutes);
 adminRoutes.route("/realms/:realm", realmRoutes);
 adminRoutes.route("/realms/:realm/users", userRoutes);
 adminRoutes.route("/realms/:realm", eventRoutes);
+adminRoutes.route("/realms/:realm", eventsConfigRoutes);
 adminRoutes.route("/realms/:realm/attack-detection/brute-force", attackDetectionRoutes);
 adminRoutes.route("/realms/:realm/roles", roleRoutes);
 adminRoutes.route("/realms/:realm/roles-by-id", roleByIdRoutes);
 adminRoutes.route("/realms/:realm/groups", groupRoutes);
+adminRoutes.route("/realms/:realm/webhooks", webhookRoutes);

@@ -107,6 +107,9 @@ export const webhookEndpoints = sqliteTable(
     eventTypes: text("event_types", { mode: "json" }).$type<string[]>().notNull(),
     /** The `whsec_` secret sealed with AES-256-GCM: signing needs it, so it cannot be hashed. */
     secretSealed: text("secret_sealed").notNull(),
+    /** The secret before the last rotation, sealed; it signs too until it expires (ms). */
+    previousSecretSealed: text("previous_secret_sealed"),
+    previousSecretExpiresAt: integer("previous_secret_expires_at"),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     /** Deliveries failed for good in a row; reaching the limit disables the endpoint. */
     consecutiveFailures: integer("consecutive_failures").notNull().default(0),

@@ -16,7 +16,7 @@ export type AttemptResult =
  * (a 3xx counts as a failure), and never to a refused target.
  */
 export async function attemptDelivery(
-  target: { url: string; secret: string },
+  target: { url: string; secrets: readonly string[] },
   message: { id: string; payload: string },
   options: { send: Send; now: number; allowPrivate: boolean; timeoutMs?: number },
 ): Promise<AttemptResult> {
@@ -25,7 +25,7 @@ export async function attemptDelivery(
 
   const request = new Request(target.url, {
     method: "POST",
-    headers: signedHeaders(target.secret, message.id, options.now, message.payload),
+    headers: signedHeaders(target.secrets, message.id, options.now, message.payload),
     body: message.payload,
     redirect: "manual",
     signal: AbortSignal.timeout(options.timeoutMs ?? DELIVERY_TIMEOUT_MS),

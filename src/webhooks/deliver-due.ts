@@ -7,7 +7,7 @@ import { storeEvent } from "../events/store";
 import { logEvent } from "../http/log";
 import { type AttemptResult, attemptDelivery, type Send } from "./attempt";
 import type { WebhookDelivery, WebhookEndpoint } from "./endpoints";
-import { unsealWebhookSecret } from "./secret";
+import { signingSecrets } from "./secret";
 
 /** Attempts per delivery before it is given up as failed. */
 export const MAX_ATTEMPTS = 8;
@@ -57,14 +57,11 @@ export async function deliverDue(
     .orderBy(asc(webhookDeliveries.nextAttemptAt))
     .limit(BATCH);
 
-  const secret = await unsealWebhookSecret(
-    env.KEY_ENCRYPTION_SECRET,
-    endpoint.id,
-    endpoint.secretSealed,
-  );
+  const secrets = await signingSecrets(env.KEY_ENCRYPTION_SECRET, endpoint, options.now);
   let failures = endpoint.consecutiveFailures;
   for (const delivery of due) {
-    const result = await attemptDelivery({ url: endpoint.url, secret }, delivery, options);
+    if (!(await stillDue(db, delivery.id))) continue;
+    const result = await attemptDelivery({ url: endpoint.url, secrets }, delivery, options);
     failures = result.ok ? 0 : failures + 1;
     await recordAttempt(db, endpoint, delivery, result, failures, options.now);
     if (failures >= (options.disableAfter ?? DISABLE_AFTER_FAILURES)) {
@@ -73,6 +70,25 @@ export async function deliverDue(
     }
   }
   return nextDue(db, endpointId, options.now, due.length === BATCH);
+}
+
+/**
+ * Whether a delivery is still pending to an enabled endpoint. An endpoint deleted or
+ * switched off through the admin API during a run gets nothing more from that run.
+ */
+async function stillDue(db: Database, deliveryId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
+    .where(
+      and(
+        eq(webhookDeliveries.id, deliveryId),
+        eq(webhookDeliveries.status, "pending"),
+        eq(webhookEndpoints.enabled, true),
+      ),
+    );
+  return row !== undefined;
 }
 
 async function recordAttempt(

@@ -19,6 +19,12 @@ export class WebhookDispatcher extends DurableObject<Env> {
     if (alarm === null || alarm > now) await this.ctx.storage.setAlarm(now);
   }
 
+  /** Drops the alarm and the stored endpoint id, once the endpoint is deleted. */
+  async forget(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
   override async alarm(): Promise<void> {
     const endpointId = await this.ctx.storage.get<string>(ENDPOINT);
     if (endpointId === undefined) return;

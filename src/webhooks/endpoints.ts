@@ -26,6 +26,25 @@ export interface WebhookRegistration {
   eventTypes?: string[];
   /** A `whsec_` secret to use, e.g. from a realm file; a new one is made otherwise. */
   secret?: string;
+  /** Whether deliveries start at once (the default). */
+  enabled?: boolean;
+}
+
+/** Refuses a target this deployment may not call, naming the field. */
+export function checkWebhookUrl(url: string, allowPrivate: boolean): string {
+  const problem = webhookTargetProblem(url, allowPrivate);
+  if (problem) throw new WebhookRegistrationError("url", problem);
+  return url;
+}
+
+/** The event types deduplicated; refuses any the catalogue does not know, naming them. */
+export function checkEventTypes(types: readonly string[] | undefined): string[] {
+  const eventTypes = [...new Set(types ?? [])];
+  const unknown = eventTypes.filter((type) => !isEventType(type));
+  if (unknown.length > 0) {
+    throw new WebhookRegistrationError("eventTypes", `has unknown types: ${unknown.join(", ")}`);
+  }
+  return eventTypes;
 }
 
 /** The endpoint row to insert, with its secret sealed; the plain secret is returned once. */
@@ -36,23 +55,18 @@ export async function webhookEndpointRow(
   allowPrivate: boolean,
   now = Date.now(),
 ) {
-  const problem = webhookTargetProblem(registration.url, allowPrivate);
-  if (problem) throw new WebhookRegistrationError("url", problem);
-  const eventTypes = [...new Set(registration.eventTypes ?? [])];
-  const unknown = eventTypes.filter((type) => !isEventType(type));
-  if (unknown.length > 0) {
-    throw new WebhookRegistrationError("eventTypes", `has unknown types: ${unknown.join(", ")}`);
-  }
+  const url = checkWebhookUrl(registration.url, allowPrivate);
+  const eventTypes = checkEventTypes(registration.eventTypes);
 
   const id = randomId();
   const secret = registration.secret ?? newWebhookSecret();
   const row = {
     id,
     realmId,
-    url: registration.url,
+    url,
     eventTypes,
     secretSealed: await sealWebhookSecret(keySecret, id, secret),
-    enabled: true,
+    enabled: registration.enabled ?? true,
     consecutiveFailures: 0,
     createdAt: Math.floor(now / 1000),
   };

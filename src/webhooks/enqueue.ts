@@ -20,11 +20,19 @@ export async function wakeDispatcher(env: Env, endpointId: string): Promise<void
   await stub.schedule(endpointId);
 }
 
+/** Clears a deleted endpoint's dispatcher, so nothing of it is left behind. */
+export async function forgetDispatcher(env: Env, endpointId: string): Promise<void> {
+  const stub = env.WEBHOOK_DISPATCHER.get(env.WEBHOOK_DISPATCHER.idFromName(endpointId));
+  await stub.forget();
+}
+
 /**
  * Queues a delivery of the event to every endpoint of its realm that takes its type, then
  * wakes their dispatchers. Each delivery is stored first, so none is lost if a wake fails.
  * TODO(webhook-endpoint-cache): one D1 read per event finds the endpoints; an isolate cache
- * like the realm's would take it off busy realms, at the cost of a short delay for new ones.
+ * would take it off busy realms, but the admin API can clear it only in the isolate that
+ * served the change: others would keep queueing for a deleted or disabled endpoint until it
+ * expired. A version stamp on the realm row (read with the realm, already cached) would close it.
  */
 export async function enqueueWebhooks(env: Env, db: Database, event: RecordedEvent) {
   const endpoints = await endpointsFor(db, event.realmId, event.type);

@@ -27,3 +27,23 @@ export function sealWebhookSecret(keySecret: string, endpointId: string, secret:
 export function unsealWebhookSecret(keySecret: string, endpointId: string, sealed: string) {
   return unseal(keySecret, sealed, aad(endpointId));
 }
+
+/** How long the secret before a rotation keeps signing, so receivers can switch over. */
+export const ROTATION_GRACE_MS = 24 * 3600 * 1000;
+
+/** The secrets that sign an endpoint's messages now: its own, and the previous one in grace. */
+export async function signingSecrets(
+  keySecret: string,
+  endpoint: {
+    id: string;
+    secretSealed: string;
+    previousSecretSealed: string | null;
+    previousSecretExpiresAt: number | null;
+  },
+  now: number,
+): Promise<string[]> {
+  const current = await unsealWebhookSecret(keySecret, endpoint.id, endpoint.secretSealed);
+  const previous = endpoint.previousSecretSealed;
+  if (!previous || (endpoint.previousSecretExpiresAt ?? 0) <= now) return [current];
+  return [current, await unsealWebhookSecret(keySecret, endpoint.id, previous)];
+}

@@ -1,8 +1,11 @@
 import { Webhook } from "standardwebhooks";
 
-/** The Standard Webhooks headers for one message: id, timestamp (seconds), signature. */
+/**
+ * The Standard Webhooks headers for one message: id, timestamp (seconds), and a signature
+ * under each secret, space separated, so a receiver holding either one verifies it.
+ */
 export function signedHeaders(
-  secret: string,
+  secrets: readonly string[],
   messageId: string,
   timestampMs: number,
   body: string,
@@ -13,6 +16,8 @@ export function signedHeaders(
     "webhook-id": messageId,
     "webhook-timestamp": String(timestamp.getTime() / 1000),
     // `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the secret's key.
-    "webhook-signature": new Webhook(secret).sign(messageId, timestamp, body),
+    "webhook-signature": secrets
+      .map((secret) => new Webhook(secret).sign(messageId, timestamp, body))
+      .join(" "),
   };
 }

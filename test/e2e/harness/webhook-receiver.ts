@@ -16,6 +16,8 @@ export interface WebhookReceiver {
   received: ReceivedWebhook[];
   /** Resolves with the first message of this type that verified and was accepted. */
   next(type: string, timeoutMs?: number): Promise<ReceivedWebhook>;
+  /** Verifies from now on with this secret, as an app does once it has stored a new one. */
+  useSecret(secret: string): void;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,7 @@ export async function startWebhookReceiver(
   failFirst = 0,
 ): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
-  const webhook = new Webhook(secret);
+  let webhook = new Webhook(secret);
 
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -69,6 +71,9 @@ export async function startWebhookReceiver(
     url: `http://127.0.0.1:${port}/hooks/latchkey`,
     received,
     next,
+    useSecret: (next) => {
+      webhook = new Webhook(next);
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

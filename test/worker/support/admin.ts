@@ -40,11 +40,12 @@ export function masterAdminToken(): Promise<string> {
 
 /**
  * A realm with `realm-management`, a direct-access client `cli` and the user `ada`, who
- * holds the given `realm-management` roles.
+ * holds the given `realm-management` roles; `settings` go into its representation.
  */
-export function seedAdminRealm(adaRoles: string[] = []) {
+export function seedAdminRealm(adaRoles: string[] = [], settings: Record<string, unknown> = {}) {
   return seedRealm(
     withRealmManagement({
+      ...settings,
       clients: [
         { clientId: "spa", publicClient: true, redirectUris: [SPA_REDIRECT] },
         { clientId: "cli", publicClient: true, directAccessGrantsEnabled: true },

@@ -5,31 +5,21 @@ import { webhookDeliveries } from "../../../src/db/schema";
 import type { Send } from "../../../src/webhooks/attempt";
 import { deliverDue, MAX_ATTEMPTS } from "../../../src/webhooks/deliver-due";
 import { storedEvent } from "../support/events";
-import { db, delivery, endpointRow, queueLogin, realmWithEndpoint, workerEnv } from "./support";
+import {
+  db,
+  delivery,
+  endpointRow,
+  expectedSignature,
+  queueLogin,
+  realmWithEndpoint,
+  workerEnv,
+} from "./support";
 
 const URL = "https://hooks.example.com/latchkey";
 const answer =
   (status: number, headers: Record<string, string> = {}): Send =>
   async () =>
     new Response(null, { status, headers });
-
-/** HMAC-SHA256 of `id.timestamp.body` with the secret's key, computed apart from the package. */
-async function expectedSignature(secret: string, id: string, timestamp: string, body: string) {
-  const keyBytes = Uint8Array.from(atob(secret.slice("whsec_".length)), (c) => c.charCodeAt(0));
-  const key = await crypto.subtle.importKey(
-    "raw",
-    keyBytes,
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign(
-    "HMAC",
-    key,
-    new TextEncoder().encode(`${id}.${timestamp}.${body}`),
-  );
-  return `v1,${btoa(String.fromCharCode(...new Uint8Array(mac)))}`;
-}
 
 describe("Standard Webhooks delivery", () => {
   it("signs a message that a Standard Webhooks receiver verifies", async () => {

@@ -59,3 +59,26 @@ export async function endpointRow(id: string) {
   if (!row) throw new Error("endpoint missing");
   return row;
 }
+
+/** HMAC-SHA256 of `id.timestamp.body` with the secret's key, computed apart from the package. */
+export async function expectedSignature(
+  secret: string,
+  id: string,
+  timestamp: string,
+  body: string,
+) {
+  const keyBytes = Uint8Array.from(atob(secret.slice("whsec_".length)), (c) => c.charCodeAt(0));
+  const key = await crypto.subtle.importKey(
+    "raw",
+    keyBytes,
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    key,
+    new TextEncoder().encode(`${id}.${timestamp}.${body}`),
+  );
+  return `v1,${btoa(String.fromCharCode(...new Uint8Array(mac)))}`;
+}
