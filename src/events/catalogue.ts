@@ -89,7 +89,9 @@ export type EventDetails = Partial<
     | "requested_subject"
     | "audience"
     | "revoked_client"
-    | "endpoint_id",
+    | "endpoint_id"
+    /** Latchkey's own: the names (never values) of the person's claims a client received. */
+    | "claims",
     string
   >
 >;

@@ -1,4 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
+import { decodeJwt } from "jose";
 import { randomId } from "../crypto/random";
 import type { Database } from "../db/client";
 import { dataAccess } from "../db/schema";
@@ -17,27 +18,51 @@ const READS = new Set<EventType>([
   "INTROSPECT_TOKEN",
 ]);
 
-/** Claims each scope releases (OpenID Connect Core §5.4; Keycloak's `roles` scope). */
-const SCOPE_CLAIMS: Record<string, string[]> = {
-  openid: ["sub", "preferred_username"],
-  profile: ["preferred_username", "name", "given_name", "family_name"],
-  email: ["email", "email_verified"],
-  address: ["address"],
-  phone: ["phone_number", "phone_number_verified"],
-  roles: ["realm_access", "resource_access"],
-};
-
 /**
- * The claim names a scope releases. TODO(access-trail-claims): names come from the scope,
- * not the token; a `claims` request parameter could release more than listed here; passing
- * the minted claim names through the event would close it.
+ * Claims about the token or the protocol rather than the person; everything else a client
+ * was given (profile claims, roles, groups, mapper claims) is the person's data.
  */
-export function claimsOfScope(scope: string): string[] {
-  const names = new Set<string>(["sub"]);
-  for (const value of scope.split(" ")) {
-    for (const claim of SCOPE_CLAIMS[value] ?? []) names.add(claim);
+const PROTOCOL_CLAIMS = new Set([
+  "iss",
+  "aud",
+  "exp",
+  "iat",
+  "nbf",
+  "jti",
+  "azp",
+  "typ",
+  "scope",
+  "sid",
+  "session_state",
+  "auth_time",
+  "nonce",
+  "at_hash",
+  "c_hash",
+  "acr",
+  "amr",
+  "cnf",
+  "client_id",
+  "token_type",
+  "active",
+  "allowed-origins",
+  "userinfo_claims",
+]);
+
+/** The names of the person's claims in what a client received, sorted and space-separated. */
+export function releasedClaimNames(...answers: (object | undefined)[]): string {
+  const names = new Set<string>();
+  for (const answer of answers) {
+    for (const name of Object.keys(answer ?? {})) {
+      if (!PROTOCOL_CLAIMS.has(name)) names.add(name);
+    }
   }
-  return [...names];
+  return [...names].sort().join(" ");
+}
+
+/** The person's claims in a token response: those of its access token and ID token. */
+export function issuedClaimNames(response: { access_token: string; id_token?: string }): string {
+  const idToken = response.id_token === undefined ? undefined : decodeJwt(response.id_token);
+  return releasedClaimNames(decodeJwt(response.access_token), idToken);
 }
 
 /** The access record an event leaves, if it is a client reading a person's data. */
@@ -53,7 +78,7 @@ export function dataAccessRow(event: RecordedEvent) {
     clientId: event.clientId,
     action: event.type,
     scope,
-    claims: claimsOfScope(scope),
+    claims: (event.details?.claims ?? "").split(" ").filter((name) => name !== ""),
     expiresAt: Math.floor(event.time / 1000) + DATA_ACCESS_RETENTION_SECONDS,
   };
 }

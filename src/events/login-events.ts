@@ -1,6 +1,7 @@
 import type { JWTPayload } from "jose";
 import type { AuthorizationRequest } from "../oidc/authorize/request";
 import type { EventFields } from "./catalogue";
+import { releasedClaimNames } from "./data-access";
 
 /**
  * The fields of a sign-in or sign-up event, with Keycloak's details: the pending request's
@@ -33,12 +34,17 @@ export function consentEvent(
 }
 
 /** The fields of a userinfo read: which client's token, whose data, what scope. */
-export function userinfoEvent(claims: JWTPayload, userId: string, scope: string): EventFields {
+export function userinfoEvent(
+  claims: JWTPayload,
+  userId: string,
+  scope: string,
+  answer: object,
+): EventFields {
   return {
     clientId: typeof claims.azp === "string" ? claims.azp : null,
     userId,
     sessionId: typeof claims.sid === "string" ? claims.sid : null,
-    details: { scope },
+    details: { scope, claims: releasedClaimNames(answer) },
   };
 }
 

@@ -3,7 +3,8 @@ import type { JWTPayload } from "jose";
 import type { AppEnv } from "../config";
 import type { OAuthError } from "../http/errors";
 import { formParams } from "../http/params";
-import type { EventType } from "./catalogue";
+import type { EventDetails, EventType } from "./catalogue";
+import { releasedClaimNames } from "./data-access";
 import { emitEvent } from "./record";
 
 /** Keycloak's error event of each grant at the token endpoint. */
@@ -46,6 +47,12 @@ export async function emitTokenServiceError(
   emitEvent(c, type, { clientId, error: error.code, details });
 }
 
+/** What an active introspection answer showed: its scope and the person's claims in it. */
+function introspectionDetails(answer: JWTPayload): EventDetails {
+  const scope = typeof answer.scope === "string" ? { scope: answer.scope } : {};
+  return { ...scope, claims: releasedClaimNames(answer) };
+}
+
 /** Reports an introspection answer: about whom, to which client, what scope it showed. */
 export function emitIntrospection<T extends JWTPayload>(
   c: Context<AppEnv>,
@@ -57,7 +64,7 @@ export function emitIntrospection<T extends JWTPayload>(
     clientId,
     userId: active && typeof answer.sub === "string" ? answer.sub : null,
     sessionId: active && typeof answer.sid === "string" ? answer.sid : null,
-    details: active && typeof answer.scope === "string" ? { scope: answer.scope } : {},
+    details: active ? introspectionDetails(answer) : {},
   });
   return answer;
 }
@@ -75,10 +82,10 @@ const GRANT_OF = {
 export function emitTokenIssued(
   c: Context<AppEnv>,
   type: keyof typeof GRANT_OF,
-  issued: { clientId: string; userId: string; sessionId?: string; scope: string },
+  issued: { clientId: string; userId: string; sessionId?: string; scope: string; claims?: string },
 ) {
-  const { clientId, userId, sessionId, scope } = issued;
-  const details = { grant_type: GRANT_OF[type], scope };
+  const { clientId, userId, sessionId, scope, claims } = issued;
+  const details = { grant_type: GRANT_OF[type], scope, ...(claims ? { claims } : {}) };
   emitEvent(c, type, { clientId, userId, sessionId, details });
 }
 

@@ -99,13 +99,14 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     const asked = claims[USERINFO_CLAIMS];
     const names = Array.isArray(asked) ? asked.filter((name) => typeof name === "string") : [];
     const mapped = await mappedUserinfoClaims(db, realm, claims.azp, user, scope);
-    emitEvent(c, "USER_INFO_REQUEST", userinfoEvent(claims, user.id, scope));
-    return c.json({
+    const answer = {
       ...userClaims(user, scope),
       ...requestedUserClaims(user, names),
       ...mapped,
       sub: user.id,
-    });
+    };
+    emitEvent(c, "USER_INFO_REQUEST", userinfoEvent(claims, user.id, scope, answer));
+    return c.json(answer);
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     emitEvent(c, "USER_INFO_REQUEST_ERROR", { error: error.code });

@@ -13,6 +13,7 @@ import type { Client } from "../../db/clients";
 import { revokeFamily } from "../../db/refresh-tokens";
 import { findSessionById } from "../../db/sessions";
 import { findUserById } from "../../db/users";
+import { issuedClaimNames } from "../../events/data-access";
 import { emitTokenIssued } from "../../events/protocol-events";
 import { OAuthError } from "../../http/errors";
 import { logEvent } from "../../http/log";
@@ -137,6 +138,10 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
     grant: "authorization_code",
   });
   const issued = { clientId: client.clientId, userId: user.id, sessionId: session.id };
-  emitTokenIssued(c, "CODE_TO_TOKEN", { ...issued, scope: code.scope });
+  emitTokenIssued(c, "CODE_TO_TOKEN", {
+    ...issued,
+    scope: code.scope,
+    claims: issuedClaimNames(response),
+  });
   return response;
 }

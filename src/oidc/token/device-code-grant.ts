@@ -13,6 +13,7 @@ import {
 import { revokeFamily } from "../../db/refresh-tokens";
 import { findSessionById } from "../../db/sessions";
 import { findUserById } from "../../db/users";
+import { issuedClaimNames } from "../../events/data-access";
 import { emitTokenIssued } from "../../events/protocol-events";
 import { OAuthError } from "../../http/errors";
 import { logEvent } from "../../http/log";
@@ -107,6 +108,10 @@ export async function deviceCodeGrant(c: Context<AppEnv>, client: Client, params
     grant: "device_code",
   });
   const issued = { clientId: client.clientId, userId: user.id, sessionId: session.id };
-  emitTokenIssued(c, "OAUTH2_DEVICE_CODE_TO_TOKEN", { ...issued, scope: code.scope });
+  emitTokenIssued(c, "OAUTH2_DEVICE_CODE_TO_TOKEN", {
+    ...issued,
+    scope: code.scope,
+    claims: issuedClaimNames(response),
+  });
   return response;
 }

@@ -6,6 +6,7 @@ import type { Client } from "../../db/clients";
 import { refreshTokenRow, revokeFamily, rotateRefreshToken } from "../../db/refresh-tokens";
 import { findSessionById, touchSession } from "../../db/sessions";
 import { findUserById } from "../../db/users";
+import { issuedClaimNames } from "../../events/data-access";
 import { emitTokenIssued } from "../../events/protocol-events";
 import { OAuthError } from "../../http/errors";
 import { logEvent } from "../../http/log";
@@ -123,6 +124,10 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
     grant: "refresh_token",
   });
   const issued = { clientId: client.clientId, userId: user.id, sessionId: bounds.id };
-  emitTokenIssued(c, "REFRESH_TOKEN", { ...issued, scope: grantedScope });
+  emitTokenIssued(c, "REFRESH_TOKEN", {
+    ...issued,
+    scope: grantedScope,
+    claims: issuedClaimNames(response),
+  });
   return response;
 }

@@ -7,6 +7,7 @@ import { type Client, findClient } from "../../db/clients";
 import { isAccessTokenRevoked } from "../../db/revoked-access-tokens";
 import { findSessionById } from "../../db/sessions";
 import { findUserById } from "../../db/users";
+import { issuedClaimNames } from "../../events/data-access";
 import { emitTokenIssued } from "../../events/protocol-events";
 import { OAuthError } from "../../http/errors";
 import { logEvent } from "../../http/log";
@@ -175,7 +176,10 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
     grant: "token_exchange",
   });
   const issued = { clientId: client.clientId, userId: user.id, sessionId: session.id, scope };
-  emitTokenIssued(c, "TOKEN_EXCHANGE", issued);
+  emitTokenIssued(c, "TOKEN_EXCHANGE", {
+    ...issued,
+    claims: issuedClaimNames({ access_token: accessToken }),
+  });
   // RFC 8693 §2.2.1, with Keycloak's extra members.
   return {
     access_token: accessToken,

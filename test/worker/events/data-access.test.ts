@@ -6,7 +6,7 @@ import { listDataAccess, recordAdminAccess } from "../../../src/events/data-acce
 import { backendAuthorization } from "../support/clients";
 import { eventually, settle } from "../support/events";
 import { postForm, signInAndExchange } from "../support/oidc";
-import { seedRealm } from "../support/realm";
+import { SPA_REDIRECT, seedRealm } from "../support/realm";
 import { realmId } from "../support/store";
 
 const db = database((env as unknown as Env).DB);
@@ -41,6 +41,35 @@ describe("the data-access trail", () => {
       expect.arrayContaining(["sub", "preferred_username", "name", "email", "email_verified"]),
     );
     expect(record?.claims).not.toContain("phone_number");
+  });
+
+  it("names every claim the client received, mapper claims too, and no protocol claims", async () => {
+    const realm = await seedRealm({
+      clients: [
+        {
+          clientId: "spa",
+          publicClient: true,
+          redirectUris: [SPA_REDIRECT],
+          protocolMappers: [
+            {
+              name: "tier",
+              protocol: "openid-connect",
+              protocolMapper: "oidc-hardcoded-claim-mapper",
+              config: { "id.token.claim": "true", "claim.name": "tier", "claim.value": "gold" },
+            },
+          ],
+        },
+      ],
+    });
+    const { tokens } = await signInAndExchange(realm.oidc);
+    const userId = subject(tokens.access_token ?? "");
+
+    const [record] = await trail(realm.name, userId, 1);
+    expect(record?.claims).toContain("tier");
+    expect(record?.claims).toContain("sub");
+    for (const protocol of ["iss", "aud", "exp", "jti", "nonce", "sid", "scope"]) {
+      expect(record?.claims).not.toContain(protocol);
+    }
   });
 
   it("records userinfo and introspection reads, newest first", async () => {

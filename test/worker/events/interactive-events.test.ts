@@ -89,6 +89,7 @@ describe("Keycloak events: sign-up, consent and the device flow", () => {
     expect(token.details).toEqual({
       grant_type: "urn:ietf:params:oauth:grant-type:device_code",
       scope: "openid profile email",
+      claims: expect.stringContaining("preferred_username"),
     });
     expect(JSON.stringify(token)).not.toContain(device.device_code);
   });

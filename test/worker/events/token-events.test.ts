@@ -27,6 +27,7 @@ describe("Keycloak events: the token service", () => {
     expect(event.details).toEqual({
       grant_type: "authorization_code",
       scope: "openid profile email",
+      claims: expect.stringContaining("preferred_username"),
     });
     expect(JSON.stringify(event)).not.toContain(code);
   });
@@ -56,6 +57,7 @@ describe("Keycloak events: the token service", () => {
     expect((await storedEvent(realm.name, "REFRESH_TOKEN")).details).toEqual({
       grant_type: "refresh_token",
       scope: "openid profile email",
+      claims: expect.stringContaining("preferred_username"),
     });
     const error = await storedEvent(realm.name, "REFRESH_TOKEN_ERROR");
     expect(error.error).toBe("invalid_grant");
@@ -98,7 +100,10 @@ describe("Keycloak events: the token service", () => {
 
     const event = await storedEvent(realm.name, "USER_INFO_REQUEST");
     expect(event.clientId).toBe("spa");
-    expect(event.details).toEqual({ scope: "openid profile email" });
+    expect(event.details).toEqual({
+      scope: "openid profile email",
+      claims: expect.stringContaining("email"),
+    });
     expect((await storedEvent(realm.name, "USER_INFO_REQUEST_ERROR")).error).toBe("invalid_token");
   });
 
