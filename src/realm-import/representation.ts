@@ -70,7 +70,7 @@ const resourceIndicators = z.string().transform((value, ctx) => {
 });
 
 /** A signing alg realms have keys for; "" is Keycloak's "the default". */
-const signingAlg = z.string().superRefine((value, ctx) => {
+export const signingAlg = z.string().superRefine((value, ctx) => {
   if (value !== "" && !isSigningAlg(value)) {
     const message = `"${value}" is not supported; use ${SIGNING_ALGS.join(", ")}`;
     ctx.addIssue({ code: "custom", message });
