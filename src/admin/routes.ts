@@ -13,6 +13,7 @@ import { groupRoutes } from "./groups";
 import { keyRoutes } from "./keys";
 import { realmRoutes, realmsRoutes } from "./realms";
 import { roleByIdRoutes, roleRoutes } from "./roles";
+import { userProfileRoutes } from "./user-profile";
 import { userRoutes } from "./users";
 
 const MAX_ADMIN_BODY_BYTES = 256 * 1024;
@@ -50,6 +51,8 @@ adminRoutes.use("/realms/:realm", targetRealm);
 
 adminRoutes.route("/realms", realmsRoutes);
 adminRoutes.route("/realms/:realm", realmRoutes);
+// Before the users' routes, whose `/:id` would otherwise take `profile` for a user id.
+adminRoutes.route("/realms/:realm/users/profile", userProfileRoutes);
 adminRoutes.route("/realms/:realm/users", userRoutes);
 adminRoutes.route("/realms/:realm", eventRoutes);
 adminRoutes.route("/realms/:realm/attack-detection/brute-force", attackDetectionRoutes);

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
+import type { z } from "zod";
 import type { AppEnv } from "../config";
 import { users } from "../db/schema";
 import {
@@ -14,6 +15,8 @@ import { auditAccess, auditChange } from "./audit";
 import { requireRole } from "./auth";
 import { AdminError } from "./errors";
 import { userCredentialRoutes } from "./user-credentials";
+import { realmUserProfile } from "./user-profile-config";
+import { checkUserProfile } from "./user-profile-validate";
 import {
   newUserRepresentation,
   passwordCredential,
@@ -66,6 +69,27 @@ function usernameChange(c: Context<AppEnv>, user: User, username: string | undef
   return { username, usernameKey: lookupKey(username) };
 }
 
+/** Checks the user a PUT would leave against the realm's declared profile. */
+function checkProfileUpdate(c: Context<AppEnv>, user: User, update: z.infer<typeof userUpdate>) {
+  const previous = {
+    username: user.username,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    attributes: user.attributes ?? {},
+  };
+  const pick = <T>(value: T | null | undefined, old: T | null) =>
+    value === undefined ? old : (value ?? null);
+  const next = {
+    username: update.username ?? user.username,
+    email: pick(update.email, user.email),
+    firstName: pick(update.firstName, user.firstName),
+    lastName: pick(update.lastName, user.lastName),
+    attributes: pick(update.attributes, previous.attributes) ?? {},
+  };
+  checkUserProfile(realmUserProfile(c.var.realm.userProfile), next, previous);
+}
+
 function conflict(error: unknown): unknown {
   if (error instanceof DuplicateUserError) {
     return AdminError.conflict(`User exists with same ${error.field}`);
@@ -99,6 +123,13 @@ userRoutes.get("/count", async (c) => {
 userRoutes.post("/", async (c) => {
   requireRole(c, c.var.realm.name, "manage-users");
   const body = await readBody(c, newUserRepresentation);
+  checkUserProfile(realmUserProfile(c.var.realm.userProfile), {
+    username: body.username ?? body.email ?? null,
+    email: body.email ?? null,
+    firstName: body.firstName ?? null,
+    lastName: body.lastName ?? null,
+    attributes: body.attributes ?? {},
+  });
   const user = await createUser(c.var.db, c.var.realm.id, {
     username: body.username,
     email: body.email ?? undefined,
@@ -131,6 +162,7 @@ userRoutes.put("/:id", async (c) => {
   requireRole(c, c.var.realm.name, "manage-users");
   const user = await pathUser(c);
   const update = await readBody(c, userUpdate);
+  checkProfileUpdate(c, user, update);
   const { email, username, ...rest } = update;
   const values = {
     ...rest,

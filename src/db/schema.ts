@@ -38,6 +38,8 @@ export const realms = sqliteTable("realms", {
   dpopNonceRequired: flag("dpop_nonce_required").notNull().default(false),
   /** Keycloak's editUsernameAllowed: whether an admin may change a username. */
   editUsernameAllowed: flag("edit_username_allowed").notNull().default(false),
+  /** Keycloak's declared user profile (UPConfig); null is Latchkey's default profile. */
+  userProfile: text("user_profile", { mode: "json" }).$type<Record<string, unknown>>(),
   /** Keycloak's defaultDefaultClientScopes: the default scopes a new client starts with. */
   defaultDefaultClientScopes: text("default_default_client_scopes", { mode: "json" })
     .$type<string[]>()

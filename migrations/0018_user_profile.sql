@@ -1,0 +1,1 @@
+ALTER TABLE `realms` ADD `user_profile` text;
