@@ -16,7 +16,7 @@ export class AdminError extends Error {
     super(reason);
   }
 
-  /** A 400 naming a user attribute, as Keycloak's user profile answers, e.g. `error-invalid-length`. */
+  /** A 400 naming a user attribute, as Keycloak's user profile answers (`error-invalid-length`). */
   static fieldError(name: string, message: string, params: string[] = [name]): AdminError {
     return new AdminError(400, message, { name, params });
   }

@@ -11,7 +11,7 @@ const MAX_LABEL_LENGTH = 255;
 
 type CredentialRow = typeof credentials.$inferSelect;
 
-/** Keycloak's CredentialRepresentation without its secret: what a credential is, not what it holds. */
+/** Keycloak's CredentialRepresentation without its secret: what it is, not what it holds. */
 function credentialRepresentation(row: CredentialRow) {
   return {
     id: row.id,

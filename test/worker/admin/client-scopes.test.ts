@@ -145,7 +145,7 @@ describe("admin API client scopes (Keycloak's ClientScopeRepresentation)", () =>
     expect(list.some((scope) => scope.name === "other")).toBe(false);
   });
 
-  it("links a scope to a client, renames it there with the scope, and refuses deleting it", async () => {
+  it("links a scope to a client, renames it there too, and refuses deleting it", async () => {
     const { realm, token, base } = await setup();
     const id = createdId(await adminSend("POST", `${base}/client-scopes`, token, shop));
     const client = await clientUuid(realm.name, "cli");
