@@ -8,6 +8,7 @@ import {
   initialAccessTokens,
   pushedAuthorizationRequests,
   refreshTokens,
+  revokedAccessTokens,
   sessions,
 } from "./schema";
 
@@ -25,5 +26,6 @@ export async function deleteExpiredGrants(db: Database, now: number): Promise<vo
     db.delete(clientAssertionJtis).where(lt(clientAssertionJtis.expiresAt, now)),
     db.delete(dpopProofJtis).where(lt(dpopProofJtis.expiresAt, now)),
     db.delete(pushedAuthorizationRequests).where(lt(pushedAuthorizationRequests.expiresAt, now)),
+    db.delete(revokedAccessTokens).where(lt(revokedAccessTokens.expiresAt, now)),
   ]);
 }

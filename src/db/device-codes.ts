@@ -1,4 +1,5 @@
 import { and, eq, gt, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
+import type { Acr } from "../oidc/authorize/acr";
 import type { Database } from "./client";
 import { deviceCodes, refreshTokens } from "./schema";
 import type { Session } from "./sessions";
@@ -21,6 +22,7 @@ export async function storeDeviceCode(
     ...code,
     status: "pending",
     pollInterval: lifetime.interval,
+    createdAt: now,
     expiresAt: now + lifetime.expiresIn,
   });
 }
@@ -53,10 +55,10 @@ export async function answerDeviceCode(
   db: Database,
   realmId: string,
   userCodeHash: string,
-  answer: { approved: boolean; session: Session },
+  answer: { approved: boolean; session: Session; acr: Acr },
   now: number,
 ): Promise<DeviceCode | undefined> {
-  const { approved, session } = answer;
+  const { approved, session, acr } = answer;
   const [row] = await db
     .update(deviceCodes)
     .set({
@@ -64,6 +66,7 @@ export async function answerDeviceCode(
       userId: session.userId,
       sessionId: approved ? session.id : null,
       authTime: approved ? session.authTime : null,
+      acr: approved ? acr : null,
     })
     .where(
       and(

@@ -92,3 +92,22 @@ export const pushedAuthorizationRequests = sqliteTable(
   },
   (t) => [index("pushed_authorization_requests_expires").on(t.expiresAt)],
 );
+
+/**
+ * Access tokens revoked before their `exp` (RFC 7009), by `jti`, kept until they would have
+ * expired anyway; userinfo, introspection and token exchange refuse them.
+ */
+export const revokedAccessTokens = sqliteTable(
+  "revoked_access_tokens",
+  {
+    realmId: text("realm_id")
+      .notNull()
+      .references(() => realms.id, { onDelete: "cascade" }),
+    jti: text("jti").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.realmId, t.jti] }),
+    index("revoked_access_tokens_expires").on(t.expiresAt),
+  ],
+);

@@ -298,8 +298,12 @@ export const deviceCodes = sqliteTable(
     /** Seconds the client must wait between polls; grows with each slow_down (§3.5). */
     pollInterval: integer("poll_interval").notNull(),
     lastPolledAt: integer("last_polled_at"),
+    /** When the device asked; a person who signed in after it authenticated for it. */
+    createdAt: integer("created_at"),
     expiresAt: integer("expires_at").notNull(),
     consumedAt: integer("consumed_at"),
+    /** Keycloak's acr of the approval: "1" when the person signed in for it, else "0". */
+    acr: text("acr"),
   },
   (t) => [index("device_codes_expires").on(t.expiresAt)],
 );

@@ -10,6 +10,7 @@ import { logEvent } from "../http/log";
 import { formParams, queryParams } from "../http/params";
 import type { GuardPolicy } from "../limits/account-guard";
 import { accountGuard } from "../limits/guard";
+import type { Acr } from "../oidc/authorize/acr";
 import { normalizeUserCode, userCodeHash } from "../oidc/device/user-code";
 import { nowSeconds } from "../time";
 import { showDevicePage, showDeviceSignIn } from "./device-page";
@@ -106,16 +107,25 @@ async function findByUserCode(
   return { code, client, hash };
 }
 
+/**
+ * Keycloak's acr of an approval: "1" when the person signed in after the device asked, so
+ * for this request; "0" when a session from before was reused.
+ */
+function deviceApprovalAcr(code: DeviceCode, session: Session): Acr {
+  return code.createdAt !== null && session.authTime >= code.createdAt ? "1" : "0";
+}
+
 /** Records allow or deny, once; the device learns it at its next poll. */
 async function answer(
   c: Context<AppEnv>,
   session: Session,
-  { client, hash }: Found,
+  { code, client, hash }: Found,
   approved: boolean,
   now: number,
 ) {
   const { db, realm } = c.var;
-  const answered = await answerDeviceCode(db, realm.id, hash, { approved, session }, now);
+  const acr = deviceApprovalAcr(code, session);
+  const answered = await answerDeviceCode(db, realm.id, hash, { approved, session, acr }, now);
   if (!answered) return wrongCode(c, undefined);
 
   emitEvent(c, "OAUTH2_DEVICE_VERIFY_USER_CODE", deviceAnswerEvent(client, session, approved));

@@ -3,6 +3,7 @@ import type { JWTPayload } from "jose";
 import type { AppEnv } from "../config";
 import { findClient } from "../db/clients";
 import { findRefreshToken, offlineSessionLives } from "../db/refresh-tokens";
+import { isAccessTokenRevoked } from "../db/revoked-access-tokens";
 import { findSessionById } from "../db/sessions";
 import { findUserById } from "../db/users";
 import { emitIntrospection } from "../events/protocol-events";
@@ -26,13 +27,14 @@ const INACTIVE: Introspection = { active: false };
 async function liveHolder(c: Context<AppEnv>, claims: JWTPayload, now: number) {
   const { db, realm } = c.var;
   const sessionless = claims.sid === undefined;
-  const [session, user, client] = await Promise.all([
+  const [session, user, client, revoked] = await Promise.all([
     sessionless ? undefined : findSessionById(db, realm, String(claims.sid), now),
     findUserById(db, realm.id, String(claims.sub ?? "")),
     findClient(db, realm.id, String(claims.azp ?? "")),
+    isAccessTokenRevoked(db, realm.id, claims),
   ]);
 
-  if (!user?.enabled || !client?.enabled) return undefined;
+  if (revoked || !user?.enabled || !client?.enabled) return undefined;
   if (sessionless) return { user, client };
   if (session) return session.userId === user.id ? { user, client } : undefined;
   // The browser session ended: tokens of an offline session it left behind stay active.

@@ -8,6 +8,7 @@ import { formParams, type Params } from "../http/params";
 import { nowSeconds } from "../time";
 import { parseAuthorizationRequest, RedirectableError } from "./authorize/request";
 import { requestObjectParams } from "./authorize/request-object";
+import { checkDpopProof } from "./dpop/check";
 import { authenticateClient } from "./token/client-auth";
 import { tokenServiceError } from "./token-service";
 
@@ -24,6 +25,19 @@ function authorizationParams(client: Client, params: Params): Params {
     Object.entries(params).filter(([name]) => !CLIENT_AUTHENTICATION.includes(name)),
   );
   return { ...pushed, client_id: client.clientId };
+}
+
+/**
+ * RFC 9449 §10.1: a DPoP proof sent with the push binds the code to its key, as dpop_jkt
+ * would; when both come, they must name the same key.
+ */
+async function withProofKey(c: Context<AppEnv>, pushed: Params): Promise<Params> {
+  const proof = await checkDpopProof(c);
+  if (!proof) return pushed;
+  if (pushed.dpop_jkt !== undefined && pushed.dpop_jkt !== proof.jkt) {
+    throw new OAuthError("invalid_dpop_proof", "dpop_jkt does not name the DPoP proof's key.");
+  }
+  return { ...pushed, dpop_jkt: proof.jkt };
 }
 
 /**
@@ -55,8 +69,10 @@ export async function pushedAuthorizationRequestEndpoint(c: Context<AppEnv>): Pr
     const client = await authenticateClient(c, params);
     const direct = authorizationParams(client, params);
     // RFC 9126 §3: a request object may be pushed; its parameters are what gets stored.
-    const pushed =
-      direct.request === undefined ? direct : await requestObjectParams(c, client, direct);
+    const pushed = await withProofKey(
+      c,
+      direct.request === undefined ? direct : await requestObjectParams(c, client, direct),
+    );
 
     await validatePushed(c, pushed);
 

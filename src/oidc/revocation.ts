@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../config";
 import type { Client } from "../db/clients";
 import { revokeFamilyOfToken } from "../db/refresh-tokens";
+import { revokeAccessToken } from "../db/revoked-access-tokens";
 import { revokedSubject } from "../events/protocol-events";
 import { emitEvent } from "../events/record";
 import { OAuthError } from "../http/errors";
@@ -45,11 +46,10 @@ export async function revocationEndpoint(c: Context<AppEnv>): Promise<Response> 
       await revokeFamilyOfToken(db, token, realm.id, client.id);
     } else if (presented?.kind === "access_token") {
       checkIssuedTo(presented, client);
-      // Access tokens are stateless JWTs: one lives until its `exp`, and the session and its
-      // refresh tokens are left alone (RFC 7009 §2.1 makes ending them optional).
-      // TODO(access-token-revocation): a revoked access token stays usable at userinfo and
-      // active at introspection until it expires; a deny list of `jti`s kept until `exp`
-      // (KV or a Durable Object) checked there would close it.
+      // On the deny list until it expires: userinfo, introspection and token exchange refuse
+      // it. The session and its refresh tokens are left alone (RFC 7009 §2.1 makes ending
+      // them optional); resource servers that only check the signature still accept it.
+      await revokeAccessToken(db, realm.id, presented.claims);
     }
     emitEvent(c, "REVOKE_GRANT", { clientId: client.clientId, userId: revokedSubject(presented) });
     return c.body(null, 200);

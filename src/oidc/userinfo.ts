@@ -5,6 +5,7 @@ import { loadClientScopeSet } from "../db/client-scopes";
 import { findClient } from "../db/clients";
 import type { Realm } from "../db/realms";
 import { offlineSessionLives } from "../db/refresh-tokens";
+import { isAccessTokenRevoked } from "../db/revoked-access-tokens";
 import { findSessionById } from "../db/sessions";
 import type { User } from "../db/users";
 import { findUserById } from "../db/users";
@@ -79,10 +80,12 @@ export async function userinfoEndpoint(c: Context<AppEnv>): Promise<Response> {
     // (OpenID Connect Core §5.3), so it is refused here, though Keycloak answers for service
     // accounts: the token itself already carries their sub and preferred_username.
     const sessionId = typeof claims.sid === "string" ? claims.sid : "";
-    const [session, user] = await Promise.all([
+    const [session, user, revoked] = await Promise.all([
       findSessionById(db, realm, sessionId, now),
       findUserById(db, realm.id, String(claims.sub)),
+      isAccessTokenRevoked(db, realm.id, claims),
     ]);
+    if (revoked) throw new OAuthError("invalid_token", "The access token was revoked.");
     const live = session
       ? session.userId === user?.id
       : await offlineSessionLives(db, sessionId, user?.id ?? "", now);

@@ -38,11 +38,6 @@ export function boundJkt(claims: JWTPayload): string | undefined {
   return typeof jkt === "string" ? jkt : undefined;
 }
 
-// TODO(dpop-par-header): a DPoP proof sent to the PAR endpoint does not bind the code yet
-// (RFC 9449 §10.1), only the dpop_jkt parameter does; a client relying on the header alone
-// gets an unbound code, which PKCE still protects. Checking the proof in par.ts and storing
-// its jkt as dpop_jkt with the pushed parameters would close it.
-
 /**
  * RFC 9449 §5: a token or code bound to a key is redeemed only with a proof of that key;
  * checked before anything is spent, so a thief without the key leaves it usable.

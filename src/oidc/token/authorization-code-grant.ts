@@ -81,15 +81,12 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
 
   const code = result.code;
   const scopeSet = await loadClientScopeSet(db, realm.id, client.id);
+  const grantedResources = parseResource(code.resource ?? undefined);
   let resources: string[];
   try {
     await checkBinding(code, realm.id, client, redirect_uri, code_verifier, c.var.dpopJkt);
     // RFC 8707 §2.2: the token's resources, within those the code was issued for.
-    resources = tokenResources(
-      resource,
-      parseResource(code.resource ?? undefined),
-      allowedResources(scopeSet, client),
-    );
+    resources = tokenResources(resource, grantedResources, allowedResources(scopeSet, client));
   } catch (error) {
     // The code is spent either way; nothing came of it, so a retry is no replay.
     await discardCode(db, code.codeHash);
@@ -124,6 +121,7 @@ export async function authorizationCodeGrant(c: Context<AppEnv>, client: Client,
       acr: code.acr,
       scopeSet,
       resource: resources,
+      grantedResources,
     },
     now,
   );

@@ -79,9 +79,6 @@ export async function deviceCodeGrant(c: Context<AppEnv>, client: Client, params
   }
 
   const keys = await realmKeys(c.env, realm.id);
-  // TODO(acr-device): device grant tokens carry no `acr`, since the device page does not record
-  // whether the person signed in for the approval or reused the session; apps reading acr see
-  // none. Recording it with the approval (as the code row does) would close it.
   const { response, refreshRecord } = await mintTokens(
     db,
     keys,
@@ -96,6 +93,7 @@ export async function deviceCodeGrant(c: Context<AppEnv>, client: Client, params
       familyId: code.familyId,
       offline: hasScope(code.scope, "offline_access"),
       dpopJkt: c.var.dpopJkt,
+      acr: code.acr,
     },
     now,
   );

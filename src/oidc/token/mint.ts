@@ -52,6 +52,11 @@ export interface TokenGrant {
   scopeSet?: ClientScopeSet;
   /** RFC 8707 resources the access token is for. */
   resource?: string[];
+  /**
+   * RFC 8707 §2.2: the resources the authorization was granted for (none: any the client may
+   * ask for). The refresh token carries them, so a refresh stays within them.
+   */
+  grantedResources?: string[];
 }
 
 /** The token endpoint's successful answer (RFC 6749 §5.1), with Keycloak's extra members. */
@@ -214,6 +219,7 @@ export async function mintTokens(db: Database, keys: RealmKeys, grant: TokenGran
       // RFC 9449 §5: a public client's refresh token is bound to its key too.
       ...confirmation(client.publicClient ? grant.dpopJkt : undefined),
       scope,
+      ...(grant.grantedResources?.length ? { resource: grant.grantedResources } : {}),
     },
     { typ: "JWT" },
   );

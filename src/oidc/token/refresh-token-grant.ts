@@ -26,6 +26,12 @@ const refreshGrantParams = z.object({
   resource: z.string().max(4096).optional(),
 });
 
+/** The resources a refresh token was granted for, from its own signed claims. */
+function signedResources(claim: unknown): string[] {
+  if (!Array.isArray(claim)) return [];
+  return claim.filter((entry): entry is string => typeof entry === "string");
+}
+
 /**
  * The `refresh_token` grant (RFC 6749 §6). Every use rotates the token; presenting a
  * rotated one revokes its whole family (RFC 9700 §4.14.2).
@@ -47,11 +53,11 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
   }
   narrowScope(typeof claims.scope === "string" ? claims.scope : "", scope);
   requireSameKey(boundJkt(claims), c.var.dpopJkt);
-  // RFC 8707 §2.2. TODO(refresh-resources): the refresh token does not remember the resources
-  // of its authorization, so any the client may ask for is allowed here; storing them with the
-  // refresh token record would hold a refresh to the original ones.
+  // RFC 8707 §2.2: within the resources of the original authorization, which the signed
+  // refresh token carries; checked before rotating, so a refused request spends nothing.
+  const grantedResources = signedResources(claims.resource);
   const scopeSet = await loadClientScopeSet(db, realm.id, client.id);
-  const resources = tokenResources(resource, [], allowedResources(scopeSet, client));
+  const resources = tokenResources(resource, grantedResources, allowedResources(scopeSet, client));
 
   const now = nowSeconds();
   const result = await rotateRefreshToken(db, token, now);
@@ -98,6 +104,7 @@ export async function refreshTokenGrant(c: Context<AppEnv>, client: Client, para
       dpopJkt: c.var.dpopJkt,
       scopeSet,
       resource: resources,
+      grantedResources,
     },
     now,
   );

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../config";
 import { loadClientScopeSet } from "../../db/client-scopes";
 import { type Client, findClient } from "../../db/clients";
+import { isAccessTokenRevoked } from "../../db/revoked-access-tokens";
 import { findSessionById } from "../../db/sessions";
 import { findUserById } from "../../db/users";
 import { emitTokenIssued } from "../../events/protocol-events";
@@ -113,10 +114,12 @@ async function liveSubject(c: Context<AppEnv>, claims: JWTPayload, now: number) 
   const { db, realm } = c.var;
   // A client_credentials token has no session: there is no person to speak for.
   const sessionId = typeof claims.sid === "string" ? claims.sid : "";
-  const [session, user] = await Promise.all([
+  const [session, user, revoked] = await Promise.all([
     findSessionById(db, realm, sessionId, now),
     findUserById(db, realm.id, String(claims.sub ?? "")),
+    isAccessTokenRevoked(db, realm.id, claims),
   ]);
+  if (revoked) throw new OAuthError("invalid_request", "The subject_token was revoked.");
   if (!session || !user?.enabled || session.userId !== user.id) {
     throw new OAuthError("invalid_request", "The session behind the subject_token has ended.");
   }

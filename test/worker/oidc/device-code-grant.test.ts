@@ -8,6 +8,7 @@ import {
   DEVICE_GRANT,
   pollToken,
   seedDeviceRealm,
+  setDeviceCodeCreatedAt,
   setDeviceCodeExpiry,
   setDeviceCodeLastPoll,
 } from "../support/device";
@@ -157,5 +158,30 @@ describe("device code grant (RFC 8628 §3.4, §3.5)", () => {
 
     const response = await tokenRequest(realm.oidc, { grant_type: DEVICE_GRANT, client_id: "tv" });
     await expectError(response, 400, "invalid_request");
+  });
+
+  it("gives acr 1 when the person signed in after the device asked", async () => {
+    const { realm, device } = await answered("approve");
+
+    const tokens = (await (await pollToken(realm.oidc, device.device_code)).json()) as {
+      access_token: string;
+      id_token: string;
+    };
+    expect(decodeJwt(tokens.access_token).acr).toBe("1");
+    expect(decodeJwt(tokens.id_token).acr).toBe("1");
+  });
+
+  it("gives acr 0 when a session from before the device asked approved it", async () => {
+    const realm = await seedDeviceRealm();
+    const device = await authorizeDevice(realm.oidc);
+    const { browser } = await signedInBrowser(realm.oidc);
+    // The device asked a minute after this sign-in.
+    await setDeviceCodeCreatedAt(device.device_code, Math.floor(Date.now() / 1000) + 60);
+    await answerDevice(browser, realm.name, device.user_code, "approve");
+
+    const tokens = (await (await pollToken(realm.oidc, device.device_code)).json()) as {
+      access_token: string;
+    };
+    expect(decodeJwt(tokens.access_token).acr).toBe("0");
   });
 });

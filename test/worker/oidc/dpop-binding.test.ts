@@ -2,7 +2,14 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { Browser } from "../support/browser";
 import { backendAuthorization, backendCode, backendRequest, spaCode } from "../support/clients";
-import { dpopKey, dpopProof, seedDpopRealm, spaDpopRefresh, spaDpopTokens } from "../support/dpop";
+import {
+  type DpopKey,
+  dpopKey,
+  dpopProof,
+  seedDpopRealm,
+  spaDpopRefresh,
+  spaDpopTokens,
+} from "../support/dpop";
 import { authorizeUrl, postForm, redirectParams, signIn, tokenRequest } from "../support/oidc";
 import { BACKEND_REDIRECT, SPA_REDIRECT } from "../support/realm";
 
@@ -161,6 +168,73 @@ describe("authorization code binding with dpop_jkt (RFC 9449 §10)", () => {
         { authorization: backendAuthorization(), dpop: proof },
       );
     await expectRefused(await exchange(await dpopProof(await dpopKey(), `${realm.oidc}/token`)));
+  });
+
+  /** Pushes backend's request with a DPoP proof of `key`, and signs ada in through it. */
+  async function pushedWithProof(oidc: string, key: DpopKey, extra: Record<string, string> = {}) {
+    const pushed = await postForm(`${oidc}/ext/par/request`, backendRequest(extra), {
+      authorization: backendAuthorization(),
+      dpop: await dpopProof(key, `${oidc}/ext/par/request`),
+    });
+    return pushed;
+  }
+
+  async function codeThrough(oidc: string, pushed: Response) {
+    expect(pushed.status).toBe(201);
+    const { request_uri } = (await pushed.json()) as { request_uri: string };
+    const url = authorizeUrl(oidc, { client_id: "backend", request_uri });
+    return redirectParams(await signIn(new Browser(), url)).get("code") ?? "";
+  }
+
+  function backendExchange(oidc: string, code: string, proof: string) {
+    return tokenRequest(
+      oidc,
+      { grant_type: "authorization_code", code, redirect_uri: BACKEND_REDIRECT },
+      { authorization: backendAuthorization(), dpop: proof },
+    );
+  }
+
+  it("binds the code to the key of a DPoP proof sent with the push (§10.1)", async () => {
+    const realm = await seedDpopRealm();
+    const key = await dpopKey();
+    const refused = await codeThrough(realm.oidc, await pushedWithProof(realm.oidc, key));
+    const redeemed = await codeThrough(realm.oidc, await pushedWithProof(realm.oidc, key));
+
+    const other = await dpopProof(await dpopKey(), `${realm.oidc}/token`);
+    await expectRefused(await backendExchange(realm.oidc, refused, other));
+    const own = await dpopProof(key, `${realm.oidc}/token`);
+    const response = await backendExchange(realm.oidc, redeemed, own);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { token_type: string }).token_type).toBe("DPoP");
+  });
+
+  it("accepts a push whose dpop_jkt names the proof's key", async () => {
+    const realm = await seedDpopRealm();
+    const key = await dpopKey();
+    const pushed = await pushedWithProof(realm.oidc, key, { dpop_jkt: key.jkt });
+
+    expect(pushed.status).toBe(201);
+  });
+
+  it("refuses a push whose dpop_jkt names another key than its proof", async () => {
+    const realm = await seedDpopRealm();
+    const pushed = await pushedWithProof(realm.oidc, await dpopKey(), {
+      dpop_jkt: (await dpopKey()).jkt,
+    });
+
+    expect(pushed.status).toBe(400);
+    expect(((await pushed.json()) as { error: string }).error).toBe("invalid_dpop_proof");
+  });
+
+  it("refuses a push with a proof made for another endpoint", async () => {
+    const realm = await seedDpopRealm();
+    const pushed = await postForm(`${realm.oidc}/ext/par/request`, backendRequest(), {
+      authorization: backendAuthorization(),
+      dpop: await dpopProof(await dpopKey(), `${realm.oidc}/token`),
+    });
+
+    expect(pushed.status).toBe(400);
+    expect(((await pushed.json()) as { error: string }).error).toBe("invalid_dpop_proof");
   });
 
   it("refuses a malformed dpop_jkt with invalid_request at the redirect_uri", async () => {

@@ -159,6 +159,48 @@ describe("RFC 8707 resource at the token endpoint", () => {
   });
 });
 
+describe("RFC 8707 resource on refresh after a code issued for resources", () => {
+  async function apiOnlyTokens() {
+    const realm = await resourceRealm();
+    const { code, verifier } = await appCode(realm.oidc, `resource=${encodeURIComponent(API)}`);
+    return { realm, tokens: await exchangeAppCode(realm.oidc, code, verifier) };
+  }
+
+  function refreshFor(oidc: string, refreshToken: string, resource?: string) {
+    return tokenRequest(oidc, {
+      grant_type: "refresh_token",
+      client_id: "app",
+      refresh_token: refreshToken,
+      ...(resource ? { resource } : {}),
+    });
+  }
+
+  it("keeps the code's resources as the refreshed token's aud when none is asked for", async () => {
+    const { realm, tokens } = await apiOnlyTokens();
+    const response = await refreshFor(realm.oidc, tokens.refresh_token ?? "");
+
+    const refreshed = (await response.json()) as Record<string, string>;
+    expect(decodeJwt(refreshed.access_token ?? "").aud).toBe(API);
+  });
+
+  it("refuses an allowed resource outside the authorization, leaving the token usable", async () => {
+    const { realm, tokens } = await apiOnlyTokens();
+
+    await expectInvalidTarget(await refreshFor(realm.oidc, tokens.refresh_token ?? "", LEDGER));
+    const retried = await refreshFor(realm.oidc, tokens.refresh_token ?? "", API);
+    expect(retried.status).toBe(200);
+  });
+
+  it("holds every later refresh in the family to the original resources", async () => {
+    const { realm, tokens } = await apiOnlyTokens();
+    const first = (await (await refreshFor(realm.oidc, tokens.refresh_token ?? "")).json()) as {
+      refresh_token: string;
+    };
+
+    await expectInvalidTarget(await refreshFor(realm.oidc, first.refresh_token, LEDGER));
+  });
+});
+
 describe("RFC 8707 resource with client_credentials", () => {
   function workerRealm() {
     return seedAppRealm(

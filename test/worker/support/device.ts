@@ -116,6 +116,14 @@ export async function setDeviceCodeExpiry(deviceCode: string, expiresAt: number)
     .where(eq(deviceCodes.deviceCodeHash, await sha256(deviceCode)));
 }
 
+/** Moves the moment a device asked, as if it had asked then. */
+export async function setDeviceCodeCreatedAt(deviceCode: string, createdAt: number) {
+  await database(env.DB)
+    .update(deviceCodes)
+    .set({ createdAt })
+    .where(eq(deviceCodes.deviceCodeHash, await sha256(deviceCode)));
+}
+
 /** Moves a device code's last poll into the past, as if the client had waited since. */
 export async function setDeviceCodeLastPoll(deviceCode: string, lastPolledAt: number) {
   await database(env.DB)

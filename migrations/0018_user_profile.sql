@@ -1,1 +1,0 @@
-ALTER TABLE `realms` ADD `user_profile` text;
