@@ -93,7 +93,7 @@ export const clientScopeLinkRoutes = new Hono<AppEnv>();
 clientScopeLinkRoutes.route("/:client/default-client-scopes", linkRoutes(clientOwner, "default"));
 clientScopeLinkRoutes.route("/:client/optional-client-scopes", linkRoutes(clientOwner, "optional"));
 clientScopeLinkRoutes.route(
-  "/:client/protocol-mappers/models",
+  "/:client/protocol-mappers",
   protocolMapperRoutes(async (c) => {
     const client = await pathClient(c);
     return { owner: { clientId: client.id }, path: `clients/${client.id}`, type: "CLIENT" };

@@ -195,7 +195,7 @@ clientScopeRoutes.delete("/:scopeId", async (c) => {
 });
 
 clientScopeRoutes.route(
-  "/:scopeId/protocol-mappers/models",
+  "/:scopeId/protocol-mappers",
   protocolMapperRoutes(async (c) => {
     const id = c.req.param("scopeId") ?? "";
     if (isBuiltInScope(id)) return null;

@@ -6,6 +6,7 @@ import {
   mapperRows,
   type ProtocolMapperRepresentation,
   protocolMapper,
+  protocolMapperList,
 } from "../realm-import/client-scopes";
 import { auditChange } from "./audit";
 import { requireRole } from "./auth";
@@ -25,6 +26,7 @@ export interface MapperOwner {
 export type OwnerLookup = (c: Context<AppEnv>, write: boolean) => Promise<MapperOwner | null>;
 
 const CLIENT_KEY = "usermodel.clientRoleMapping.clientId";
+const MAPPER_NAME_TAKEN = "Protocol mapper exists with same name";
 
 /** A client role mapper naming one client must name a client of this realm. */
 export async function checkMapperReferences(
@@ -67,7 +69,7 @@ async function checkNameFree(c: Context<AppEnv>, owner: MapperOwner, name: strin
     where: and(ownerWhere(owner.owner), eq(protocolMappers.name, name)),
   });
   if (taken && taken.id !== id) {
-    throw AdminError.conflict(`Protocol mapper exists with same name`);
+    throw AdminError.conflict(MAPPER_NAME_TAKEN);
   }
 }
 
@@ -78,7 +80,7 @@ async function readMapper(c: Context<AppEnv>) {
 }
 
 /**
- * Keycloak's `.../protocol-mappers/models` routes for one owner, mounted under a client scope
+ * Keycloak's `.../protocol-mappers` routes for one owner, mounted under a client scope
  * and under a client. Only mapper types Latchkey applies are accepted, their config checked.
  */
 export function protocolMapperRoutes(lookup: OwnerLookup) {
@@ -95,7 +97,7 @@ export function protocolMapperRoutes(lookup: OwnerLookup) {
     return found;
   }
 
-  routes.get("/", async (c) => {
+  routes.get("/models", async (c) => {
     const found = await owner(c, false);
     if (!found) return c.json([]);
     const rows = await c.var.db
@@ -106,7 +108,7 @@ export function protocolMapperRoutes(lookup: OwnerLookup) {
     return c.json(rows.map(mapperRepresentation));
   });
 
-  routes.post("/", async (c) => {
+  routes.post("/models", async (c) => {
     const found = await writable(c);
     const body = await readMapper(c);
     await checkNameFree(c, found, body.name);
@@ -120,13 +122,40 @@ export function protocolMapperRoutes(lookup: OwnerLookup) {
     return c.body(null, 201);
   });
 
-  routes.get("/:mapperId", async (c) => {
+  // Keycloak's `add-models`: several mappers at once, all or none.
+  routes.post("/add-models", async (c) => {
+    const found = await writable(c);
+    const list = await readBody(c, protocolMapperList.min(1));
+    await checkMapperReferences(c, list);
+    const names = list.map((mapper) => mapper.name);
+    for (const [index, name] of names.entries()) {
+      if (names.indexOf(name) !== index) throw AdminError.conflict(MAPPER_NAME_TAKEN);
+      await checkNameFree(c, found, name);
+    }
+    await c.var.db.insert(protocolMappers).values(mapperRows(list, c.var.realm.id, found.owner));
+    auditChange(c, "CREATE", "PROTOCOL_MAPPER", `${found.path}/protocol-mappers/add-models`, list);
+    return c.body(null, 204);
+  });
+
+  // Keycloak's list by protocol: Latchkey's mappers are all openid-connect.
+  routes.get("/protocol/:protocol", async (c) => {
+    const found = await owner(c, false);
+    if (!found || c.req.param("protocol") !== "openid-connect") return c.json([]);
+    const rows = await c.var.db
+      .select()
+      .from(protocolMappers)
+      .where(ownerWhere(found.owner))
+      .orderBy(protocolMappers.name);
+    return c.json(rows.map(mapperRepresentation));
+  });
+
+  routes.get("/models/:mapperId", async (c) => {
     const found = await owner(c, false);
     if (!found) throw AdminError.notFound("Model not found");
     return c.json(mapperRepresentation(await findMapper(c, found)));
   });
 
-  routes.put("/:mapperId", async (c) => {
+  routes.put("/models/:mapperId", async (c) => {
     const found = await writable(c);
     const row = await findMapper(c, found);
     const body = await readMapper(c);
@@ -140,7 +169,7 @@ export function protocolMapperRoutes(lookup: OwnerLookup) {
     return c.body(null, 204);
   });
 
-  routes.delete("/:mapperId", async (c) => {
+  routes.delete("/models/:mapperId", async (c) => {
     const found = await writable(c);
     const row = await findMapper(c, found);
     await c.var.db.delete(protocolMappers).where(eq(protocolMappers.id, row.id));

@@ -169,6 +169,23 @@ describe("admin API protocol mappers (Keycloak's ProtocolMapperRepresentation)",
     });
   });
 
+  it("adds several mappers at once, all or none, and lists them by protocol", async () => {
+    const { token, clientMappers } = await setup();
+    const addModels = clientMappers.replace(/models$/, "add-models");
+    const other = { ...tier, name: "tier2", config: { ...tier.config, "claim.name": "t2" } };
+
+    const broken = [other, { ...tier, protocolMapper: "oidc-nope" }];
+    expect((await adminSend("POST", addModels, token, broken)).status).toBe(400);
+    expect(await (await adminFetch(clientMappers, token)).json()).toEqual([]);
+    expect((await adminSend("POST", addModels, token, [tier, tier])).status).toBe(409);
+    expect((await adminSend("POST", addModels, token, [tier, other])).status).toBe(204);
+    const byProtocol = clientMappers.replace(/models$/, "protocol/openid-connect");
+    const listed = (await (await adminFetch(byProtocol, token)).json()) as MapperRep[];
+    expect(listed.map((mapper) => mapper.name)).toEqual(["tier", "tier2"]);
+    const saml = clientMappers.replace(/models$/, "protocol/saml");
+    expect(await (await adminFetch(saml, token)).json()).toEqual([]);
+  });
+
   it("asks view-clients to read mappers and manage-clients to change them", async () => {
     const realm = await seedAdminRealm(["view-clients"]);
     const token = await passwordToken(realm.name, "cli", "ada", USER_PASSWORD);
