@@ -114,24 +114,19 @@ export async function scopeEntries(c: Context<AppEnv>, names: readonly string[])
   });
 }
 
-function names(column: SQL | typeof clients.defaultClientScopes, name: string): SQL {
+/** Whether a JSON list column holds the name. */
+function holds(column: SQL, name: string): SQL {
   return sql`EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ${name})`;
 }
 
 /** Whether any client of the realm has the scope as a default or optional scope. */
 export async function scopeInUse(c: Context<AppEnv>, name: string): Promise<boolean> {
+  const defaults = holds(sql`${clients.defaultClientScopes}`, name);
+  const optional = holds(sql`${clients.optionalClientScopes}`, name);
   const rows = await c.var.db
     .select({ id: clients.id })
     .from(clients)
-    .where(
-      and(
-        eq(clients.realmId, c.var.realm.id),
-        sql`(${names(clients.defaultClientScopes, name)} OR ${names(
-          sql`${clients.optionalClientScopes}`,
-          name,
-        )})`,
-      ),
-    )
+    .where(and(eq(clients.realmId, c.var.realm.id), sql`(${defaults} OR ${optional})`))
     .limit(1);
   return rows.length > 0;
 }

@@ -35,7 +35,12 @@ const scopeInput = z.object({
       "consent.screen.text": z.string().max(255).nullish(),
     })
     .nullish(),
-  protocolMappers: protocolMapperList.nullish(),
+  protocolMappers: protocolMapperList
+    .refine(
+      (list) => new Set(list.map((mapper) => mapper.name)).size === list.length,
+      "two mappers have the same name",
+    )
+    .nullish(),
 });
 
 type ScopeInput = z.infer<typeof scopeInput>;

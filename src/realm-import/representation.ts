@@ -284,6 +284,9 @@ const realmFields = z.object({
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "is not a language tag such as en or de")
     .nullish(),
   clientScopes: clientScopeList.nullish(),
+  /** The scopes a client without its own lists gets (and, later, clients the API creates). */
+  defaultDefaultClientScopes: clientScopeNames.nullish(),
+  defaultOptionalClientScopes: clientScopeNames.nullish(),
   clients: clients.nullish(),
   users: z.array(user).nullish(),
   ...roleFields,

@@ -14,7 +14,7 @@ import {
   createdId,
   recordAdminEvents,
 } from "../support/admin-scopes";
-import { USER_PASSWORD } from "../support/realm";
+import { SPA_REDIRECT, seedRealm, USER_PASSWORD } from "../support/realm";
 
 beforeAll(bootstrapMaster);
 
@@ -217,6 +217,40 @@ describe("admin API client scopes (Keycloak's ClientScopeRepresentation)", () =>
       name: string;
     }[];
     expect(gone.map((scope) => scope.name)).not.toContain("shop");
+  });
+
+  it("imports the realm's default scopes and gives them to clients without their own", async () => {
+    const realm = await seedRealm({
+      defaultDefaultClientScopes: ["profile", "not-a-scope"],
+      defaultOptionalClientScopes: ["email"],
+      clients: [{ clientId: "plain", publicClient: true, redirectUris: [SPA_REDIRECT] }],
+    });
+    const token = await masterAdminToken();
+
+    const defaults = await adminFetch(`/${realm.name}/default-default-client-scopes`, token);
+    expect(await defaults.json()).toEqual([{ id: "profile", name: "profile" }]);
+    expect(await clientScopeLists(realm.name, "plain")).toEqual({
+      default: ["profile"],
+      optional: ["email"],
+    });
+  });
+
+  it("refuses two mappers of one name in a new scope", async () => {
+    const { token, base } = await setup();
+    const mapper = {
+      name: "same",
+      protocolMapper: "oidc-hardcoded-claim-mapper",
+      config: { "claim.name": "a", "claim.value": "b" },
+    };
+
+    const response = await adminSend("POST", `${base}/client-scopes`, token, {
+      name: "twice",
+      protocolMappers: [mapper, mapper],
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      errorMessage: expect.stringContaining("same name"),
+    });
   });
 
   it("asks view-clients to read scopes and manage-clients to change them", async () => {
