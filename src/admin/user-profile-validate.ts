@@ -1,4 +1,5 @@
 import { AdminError } from "./errors";
+import { adminMayEdit } from "./user-profile-access";
 import type { ProfileAttribute, UserProfileConfig } from "./user-profile-config";
 
 /** A user as the profile sees it: the root attributes and the others, each a list of values. */
@@ -90,10 +91,14 @@ function checkValue(
   }
 }
 
-function checkAttribute(attribute: ProfileAttribute, next: string[], previous: string[]) {
+function checkAttribute(
+  profile: UserProfileConfig,
+  attribute: ProfileAttribute,
+  next: string[],
+  previous: string[],
+) {
   const { name } = attribute;
-  const adminEdits = !attribute.permissions || attribute.permissions.edit.includes("admin");
-  if (!adminEdits && !same(next, previous)) {
+  if (!adminMayEdit(profile, name) && !same(next, previous)) {
     throw AdminError.fieldError(name, "error-user-attribute-read-only");
   }
   const roles = attribute.required?.roles;
@@ -118,20 +123,17 @@ export function checkUserProfile(
 ): void {
   const before = (name: string) => (previous ? valuesOf(previous, name) : []);
   for (const attribute of profile.attributes) {
-    checkAttribute(attribute, valuesOf(next, attribute.name), before(attribute.name));
+    checkAttribute(profile, attribute, valuesOf(next, attribute.name), before(attribute.name));
   }
 
-  const declared = new Set(profile.attributes.map((attribute) => attribute.name));
-  const adminEditsOthers =
-    profile.unmanagedAttributePolicy === "ENABLED" ||
-    profile.unmanagedAttributePolicy === "ADMIN_EDIT";
-  if (adminEditsOthers) return;
+  const isDeclared = new Set(profile.attributes.map((attribute) => attribute.name));
   const names = new Set([
     ...Object.keys(next.attributes),
     ...Object.keys(previous?.attributes ?? {}),
   ]);
   for (const name of names) {
-    if (declared.has(name) || same(valuesOf(next, name), before(name))) continue;
+    if (isDeclared.has(name) || adminMayEdit(profile, name)) continue;
+    if (same(valuesOf(next, name), before(name))) continue;
     throw AdminError.fieldError(name, "error-user-attribute-read-only");
   }
 }

@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import type { z } from "zod";
 import type { AppEnv } from "../config";
 import { users } from "../db/schema";
 import {
@@ -15,8 +14,7 @@ import { auditAccess, auditChange } from "./audit";
 import { requireRole } from "./auth";
 import { AdminError } from "./errors";
 import { userCredentialRoutes } from "./user-credentials";
-import { realmUserProfile } from "./user-profile-config";
-import { checkUserProfile } from "./user-profile-validate";
+import { checkedUpdate, checkNewUser, profiledRepresentation } from "./user-profile-users";
 import {
   newUserRepresentation,
   passwordCredential,
@@ -69,27 +67,6 @@ function usernameChange(c: Context<AppEnv>, user: User, username: string | undef
   return { username, usernameKey: lookupKey(username) };
 }
 
-/** Checks the user a PUT would leave against the realm's declared profile. */
-function checkProfileUpdate(c: Context<AppEnv>, user: User, update: z.infer<typeof userUpdate>) {
-  const previous = {
-    username: user.username,
-    email: user.email,
-    firstName: user.firstName,
-    lastName: user.lastName,
-    attributes: user.attributes ?? {},
-  };
-  const pick = <T>(value: T | null | undefined, old: T | null) =>
-    value === undefined ? old : (value ?? null);
-  const next = {
-    username: update.username ?? user.username,
-    email: pick(update.email, user.email),
-    firstName: pick(update.firstName, user.firstName),
-    lastName: pick(update.lastName, user.lastName),
-    attributes: pick(update.attributes, previous.attributes) ?? {},
-  };
-  checkUserProfile(realmUserProfile(c.var.realm.userProfile), next, previous);
-}
-
 function conflict(error: unknown): unknown {
   if (error instanceof DuplicateUserError) {
     return AdminError.conflict(`User exists with same ${error.field}`);
@@ -112,7 +89,7 @@ userRoutes.get("/", async (c) => {
   requireRole(c, c.var.realm.name, "view-users");
   const found = await searchUsers(c.var.db, c.var.realm.id, userSearch(c), paging(c));
   for (const user of found) auditAccess(c, user.id, "ADMIN_READ");
-  return c.json(found.map(userRepresentation));
+  return c.json(found.map((user) => profiledRepresentation(c, userRepresentation(user))));
 });
 
 userRoutes.get("/count", async (c) => {
@@ -123,13 +100,7 @@ userRoutes.get("/count", async (c) => {
 userRoutes.post("/", async (c) => {
   requireRole(c, c.var.realm.name, "manage-users");
   const body = await readBody(c, newUserRepresentation);
-  checkUserProfile(realmUserProfile(c.var.realm.userProfile), {
-    username: body.username ?? body.email ?? null,
-    email: body.email ?? null,
-    firstName: body.firstName ?? null,
-    lastName: body.lastName ?? null,
-    attributes: body.attributes ?? {},
-  });
+  checkNewUser(c, body);
   const user = await createUser(c.var.db, c.var.realm.id, {
     username: body.username,
     email: body.email ?? undefined,
@@ -155,14 +126,13 @@ userRoutes.get("/:id", async (c) => {
   requireRole(c, c.var.realm.name, "view-users");
   const user = await pathUser(c);
   auditAccess(c, user.id, "ADMIN_READ");
-  return c.json(userRepresentation(user));
+  return c.json(profiledRepresentation(c, userRepresentation(user)));
 });
 
 userRoutes.put("/:id", async (c) => {
   requireRole(c, c.var.realm.name, "manage-users");
   const user = await pathUser(c);
-  const update = await readBody(c, userUpdate);
-  checkProfileUpdate(c, user, update);
+  const update = checkedUpdate(c, user, await readBody(c, userUpdate));
   const { email, username, ...rest } = update;
   const values = {
     ...rest,

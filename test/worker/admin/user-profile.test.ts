@@ -139,6 +139,35 @@ describe("admin API declared user profile (Keycloak's UPConfig)", () => {
     );
   });
 
+  it("hides attributes admins may not view and keeps those they may not edit", async () => {
+    const { token, profile, users } = await setup();
+    const attributes = { tier: ["gold"], secret: ["x"], loose: ["y"] };
+    const id = createdId(await adminSend("POST", users, token, { username: "kim", attributes }));
+    const original = await (await adminFetch(profile, token)).json();
+    await adminSend("PUT", profile, token, {
+      attributes: [
+        { name: "username" },
+        { name: "email" },
+        { name: "tier", permissions: { view: ["admin"], edit: [] } },
+        { name: "secret", permissions: { view: ["user"], edit: ["user"] } },
+      ],
+    });
+
+    const shown = (await (await adminFetch(`${users}/${id}`, token)).json()) as {
+      attributes: Record<string, string[]>;
+    };
+    expect(shown.attributes).toEqual({ tier: ["gold"] });
+    const put = await adminSend("PUT", `${users}/${id}`, token, { attributes: shown.attributes });
+    expect(put.status).toBe(204);
+    const changed = await adminSend("PUT", `${users}/${id}`, token, {
+      attributes: { tier: ["silver"] },
+    });
+    await fieldError(changed, "tier", "error-user-attribute-read-only");
+    await adminSend("PUT", profile, token, original);
+    const kept = await (await adminFetch(`${users}/${id}`, token)).json();
+    expect(kept).toMatchObject({ attributes });
+  });
+
   it("refuses an invalid profile with 400 naming the problem", async () => {
     const { token, profile } = await setup();
     const refused = async (body: unknown, words: string) => {
