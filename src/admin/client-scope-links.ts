@@ -48,8 +48,8 @@ function linkRoutes(owner: LinkOwner, kind: Kind) {
     requireRole(c, c.var.realm.name, owner.manage);
     const { lists, path } = await owner.load(c);
     const scopeId = c.req.param("scopeId") ?? "";
-    const name = await scopeNameById(c, scopeId).catch(() => {
-      throw AdminError.notFound("Client scope not found");
+    const name = await scopeNameById(c, scopeId).catch((error) => {
+      throw error instanceof AdminError ? AdminError.notFound("Client scope not found") : error;
     });
     await owner.save(c, relinked(lists, kind, name, add));
     const resource = `${path}${kind}-client-scopes/${scopeId}`;

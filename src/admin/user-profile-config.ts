@@ -70,6 +70,9 @@ const attribute = z.object({
     .optional(),
   multivalued: z.boolean().optional(),
   group: z.string().max(255).nullish(),
+  /** Kept and answered; the admin API applies every attribute whatever its scopes, as Keycloak. */
+  selector: z.object({ scopes: z.array(z.string().max(255)).max(50).optional() }).optional(),
+  defaultValue: z.string().max(2048).optional(),
 });
 
 export type ProfileAttribute = z.infer<typeof attribute>;

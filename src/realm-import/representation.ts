@@ -279,6 +279,7 @@ const realmFields = z.object({
   defaultSignatureAlgorithm: signingAlg.nullish(),
   /** Latchkey's own: DPoP proofs must carry a server nonce (RFC 9449 §8). */
   dpopNonceRequired: z.boolean().nullish(),
+  editUsernameAllowed: z.boolean().nullish(),
   defaultLocale: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "is not a language tag such as en or de")

@@ -41,6 +41,7 @@ export function realmRow(
     clientRegistrationAnonymous: rep.clientRegistrationAnonymous ?? undefined,
     defaultSignatureAlgorithm: rep.defaultSignatureAlgorithm || null,
     dpopNonceRequired: rep.dpopNonceRequired ?? undefined,
+    editUsernameAllowed: rep.editUsernameAllowed ?? undefined,
     // Absent lists keep Keycloak's defaults (the schema's); unknown scope names are ignored.
     defaultDefaultClientScopes: knownScopes(rep.defaultDefaultClientScopes, realmScopes),
     defaultOptionalClientScopes: knownScopes(rep.defaultOptionalClientScopes, realmScopes),

@@ -168,6 +168,23 @@ describe("admin API declared user profile (Keycloak's UPConfig)", () => {
     expect(kept).toMatchObject({ attributes });
   });
 
+  it("answers the profile's metadata for user forms", async () => {
+    const { token, profile } = await setup();
+    await adminSend("PUT", profile, token, declared);
+
+    const metadata = (await (await adminFetch(`${profile}/metadata`, token)).json()) as {
+      attributes: { name: string; required: boolean; readOnly: boolean }[];
+    };
+    expect(metadata.attributes.find((attribute) => attribute.name === "phone")).toMatchObject({
+      required: true,
+      readOnly: false,
+    });
+    expect(metadata.attributes.find((attribute) => attribute.name === "tier")).toMatchObject({
+      required: false,
+      readOnly: true,
+    });
+  });
+
   it("refuses an invalid profile with 400 naming the problem", async () => {
     const { token, profile } = await setup();
     const refused = async (body: unknown, words: string) => {
