@@ -55,6 +55,8 @@ function checkValue(
         fail("error-invalid-length-too-long", `${max}`);
       }
       return;
+    // TODO(user-profile): a manage-realm administrator's pattern runs unbounded on values of up
+    // to 2 KiB; a catastrophic one could stall a request. A linear-time engine would close it.
     case "pattern": {
       const pattern = String(config.pattern);
       if (!new RegExp(pattern, "u").test(value)) {

@@ -1,5 +1,8 @@
+import { env } from "cloudflare:test";
 import { importSPKI } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Env } from "../../../src/config";
+import { rotateNow } from "../../../src/keys/rotate";
 import {
   adminFetch,
   bootstrapMaster,
@@ -9,6 +12,7 @@ import {
 } from "../support/admin";
 import { adminEventKinds, recordAdminEvents } from "../support/admin-scopes";
 import { USER_PASSWORD } from "../support/realm";
+import { realmId } from "../support/store";
 
 beforeAll(bootstrapMaster);
 
@@ -44,6 +48,22 @@ describe("admin API keys (Keycloak's KeysMetadataRepresentation)", () => {
     const pem = `-----BEGIN PUBLIC KEY-----\n${es256?.publicKey}\n-----END PUBLIC KEY-----`;
     await expect(importSPKI(pem, "ES256")).resolves.toBeDefined();
     expect(JSON.stringify(body)).not.toMatch(/"d"|privateJwk|sealed/i);
+  });
+
+  it("shows a key published ahead of rotation as PASSIVE, not in the active map", async () => {
+    const { realm, token, base } = await setup();
+    const next = await rotateNow(env as unknown as Env, await realmId(realm.name), "RS256");
+
+    const body = (await (await adminFetch(`${base}/keys`, token)).json()) as {
+      active: Record<string, string>;
+      keys: KeyRep[];
+    };
+    expect(body.keys.find((key) => key.kid === next)).toMatchObject({
+      status: "PASSIVE",
+      type: "RSA",
+      providerId: "rsa-generated",
+    });
+    expect(body.active.RS256).not.toBe(next);
   });
 
   it("asks view-realm to read keys", async () => {
