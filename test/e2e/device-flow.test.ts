@@ -85,3 +85,27 @@ describe("device authorization grant (RFC 8628) with openid-client and Chromium"
     expect(tokens.claims()?.sid).toBe(payload.sid);
   });
 });
+
+describe("device code polling the token endpoint refuses (RFC 8628 §3.5)", () => {
+  it("answers slow_down to a device that polls sooner than the interval", async () => {
+    const issuer = latchkey.issuer(REALM);
+    const endpoint = `${issuer}/protocol/openid-connect`;
+    const post = async (path: string, fields: Record<string, string>) => {
+      const response = await fetch(`${endpoint}/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ client_id: "e2e-tv", ...fields }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, string> };
+    };
+    const device = await post("auth/device", { scope: "openid" });
+    const poll = () =>
+      post("token", {
+        grant_type: "urn:ietf:params:oauth:grant-type:device_code",
+        device_code: device.body.device_code ?? "",
+      });
+
+    expect(await poll()).toMatchObject({ status: 400, body: { error: "authorization_pending" } });
+    expect(await poll()).toMatchObject({ status: 400, body: { error: "slow_down" } });
+  });
+});

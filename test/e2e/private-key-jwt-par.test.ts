@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exportJWK, generateKeyPair } from "jose";
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from "jose";
 import * as client from "openid-client";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +19,7 @@ let latchkey: LatchkeyServer;
 let browser: Browser;
 let config: client.Configuration;
 let issuer: string;
+let privateKey: CryptoKey;
 
 /**
  * A realm whose confidential client `e2e-backend` authenticates with private_key_jwt (its
@@ -31,6 +32,7 @@ async function writeRealm(publicJwk: object): Promise<string> {
       {
         clientId: "e2e-backend",
         clientAuthenticatorType: "client-jwt",
+        serviceAccountsEnabled: true,
         redirectUris: [`${app.origin}/callback`],
         attributes: {
           "use.jwks.string": "true",
@@ -61,6 +63,7 @@ beforeAll(async () => {
   latchkey = await startLatchkey(REALM, await writeRealm(publicJwk));
   issuer = latchkey.issuer(REALM);
   browser = await launchChromium();
+  privateKey = keys.privateKey;
   const auth = client.PrivateKeyJwt({ key: keys.privateKey, kid: "e2e-1" });
   config = await client.discovery(new URL(issuer), "e2e-backend", undefined, auth, {
     execute: [client.allowInsecureRequests],
@@ -115,5 +118,52 @@ describe("a backend app with private_key_jwt and pushed authorization requests",
 
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("expired or was already used");
+  });
+});
+
+describe("private_key_jwt assertions the token endpoint refuses (RFC 7523 §3)", () => {
+  const tokenEndpoint = () => `${issuer}/protocol/openid-connect/token`;
+
+  /** A client assertion of e2e-backend's key, for `audience`. */
+  function assertion(audience: string) {
+    return new SignJWT({})
+      .setProtectedHeader({ alg: "ES256", kid: "e2e-1" })
+      .setIssuer("e2e-backend")
+      .setSubject("e2e-backend")
+      .setAudience(audience)
+      .setJti(crypto.randomUUID())
+      .setIssuedAt()
+      .setExpirationTime("1m")
+      .sign(privateKey);
+  }
+
+  /** A raw client_credentials request authenticated by `clientAssertion`. */
+  async function clientCredentials(clientAssertion: string) {
+    const response = await fetch(tokenEndpoint(), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: clientAssertion,
+      }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, string> };
+  }
+
+  it("accepts an assertion for the issuer once, and refuses its replay", async () => {
+    const signed = await assertion(issuer);
+
+    const first = await clientCredentials(signed);
+    expect(first.status).toBe(200);
+    expect(first.body.access_token).toBeTruthy();
+    const replay = await clientCredentials(signed);
+    expect(replay).toMatchObject({ status: 401, body: { error: "invalid_client" } });
+  });
+
+  it("refuses an assertion made for another audience", async () => {
+    const refused = await clientCredentials(await assertion("https://other.example/token"));
+
+    expect(refused).toMatchObject({ status: 401, body: { error: "invalid_client" } });
   });
 });

@@ -88,6 +88,10 @@ function isObject(value: unknown): value is object {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string");
+}
+
 /**
  * The parameters of an authorization request sent as a request object (OpenID Connect Core
  * §6.1, RFC 9101): those inside the object win over those outside it (§6.3.3), and the
@@ -115,6 +119,8 @@ export async function requestObjectParams(
     else if (typeof value === "number") inner[name] = String(value);
     // OpenID Connect Core §6.1: `claims` is a JSON object in the request object.
     else if (name === "claims" && isObject(value)) inner[name] = JSON.stringify(value);
+    // RFC 8707 §2: several resources are an array, kept space-separated like repeated ones.
+    else if (name === "resource" && isStringList(value)) inner[name] = value.join(" ");
     else throw invalid(`The request object's ${name} is not a string.`);
   }
   const { request: _object, ...rest } = outer;

@@ -51,5 +51,9 @@ export function clientInformation(client: Client, issuer: string, secrets: Issue
     grant_types: grantTypes,
     response_types: responseTypes,
     ...(client.idTokenAlg ? { id_token_signed_response_alg: client.idTokenAlg } : {}),
+    ...(client.requestUris.length > 0 ? { request_uris: client.requestUris } : {}),
+    ...(client.requestObjectSignatureAlg
+      ? { request_object_signing_alg: client.requestObjectSignatureAlg }
+      : {}),
   };
 }

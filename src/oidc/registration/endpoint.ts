@@ -76,6 +76,8 @@ function settings(metadata: ClientMetadata) {
     idTokenAlg: metadata.idTokenAlg ?? null,
     jwks: metadata.jwks ?? null,
     jwksUri: metadata.jwksUri ?? null,
+    requestUris: metadata.requestUris,
+    requestObjectSignatureAlg: metadata.requestObjectAlg ?? null,
   };
 }
 

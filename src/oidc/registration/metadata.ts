@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { OAuthError } from "../../http/errors";
 import { SIGNING_ALGS, type SigningAlg } from "../../keys/generate";
-import { jwksString, jwksUrl } from "../../realm-import/client-authentication";
+import { jwksString, jwksUrl, requestUris } from "../../realm-import/client-authentication";
 import { redirectUriProblem } from "../../realm-import/uris";
+import { ASYMMETRIC_ALGS } from "../client-keys/algorithms";
 
 /** The token endpoint authentication methods a registered client may choose. */
 export const registrationAuthMethods = [
@@ -38,6 +39,8 @@ const metadataShape = z.object({
   id_token_signed_response_alg: z.string().max(16).optional(),
   jwks: z.unknown().optional(),
   jwks_uri: uri.optional(),
+  request_uris: uniqueList(uri).optional(),
+  request_object_signing_alg: z.string().max(16).optional(),
   client_id: z.string().max(255).optional(),
   client_secret: z.string().max(1024).optional(),
 });
@@ -55,6 +58,10 @@ export interface ClientMetadata {
   /** The client's public keys, by value or by reference, for private_key_jwt. */
   jwks?: { keys: JsonWebKey[] };
   jwksUri?: string;
+  /** Where request objects may be fetched from, without their fragments. */
+  requestUris: string[];
+  /** The alg request objects must be signed with ("none" for unsigned ones). */
+  requestObjectAlg?: string;
   /** Present on RFC 7592 updates: must name the client being updated. */
   clientId?: string;
   clientSecret?: string;
@@ -124,6 +131,37 @@ function checkKeys(metadata: ClientMetadata, jwks: unknown, jwksUri: string | un
   }
 }
 
+/**
+ * OpenID Connect Registration §2 `request_uris`: https URLs, each stored without its fragment
+ * (the client's version marker), since a presented request_uri is compared without one.
+ */
+function checkRequestUris(uris: readonly string[]): string[] {
+  const parsed = requestUris.safeParse(
+    uris.map((entry) => (URL.canParse(entry) ? withoutFragment(entry) : entry)).join("##"),
+  );
+  if (!parsed.success) throw metadataError(`request_uris: ${parsed.error.issues[0]?.message}.`);
+  return [...new Set(parsed.data)];
+}
+
+function withoutFragment(entry: string): string {
+  const url = new URL(entry);
+  url.hash = "";
+  return url.href;
+}
+
+/**
+ * `request_object_signing_alg`: an asymmetric alg, which needs the client's keys, or "none".
+ * Keycloak's "any" is not a registration value.
+ */
+function checkRequestObjectAlg(metadata: ClientMetadata): void {
+  const alg = metadata.requestObjectAlg;
+  if (alg === undefined) return;
+  checkAllowed([alg], [...ASYMMETRIC_ALGS, "none"], "request_object_signing_alg");
+  if (alg !== "none" && !metadata.jwks && !metadata.jwksUri) {
+    throw metadataError("request_object_signing_alg needs the client's keys in jwks or jwks_uri.");
+  }
+}
+
 /** "id_token code" and "code id_token" are the same response type. */
 function sortWords(value: string): string {
   return value.split(" ").filter(Boolean).sort().join(" ");
@@ -158,6 +196,8 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
     clientName: p.client_name,
     applicationType,
     idTokenAlg: p.id_token_signed_response_alg as SigningAlg | undefined,
+    requestUris: checkRequestUris(p.request_uris ?? []),
+    requestObjectAlg: p.request_object_signing_alg,
     clientId: p.client_id,
     clientSecret: p.client_secret,
   };
@@ -176,5 +216,6 @@ export function parseClientMetadata(body: unknown): ClientMetadata {
   }
   checkConsistency(metadata);
   checkKeys(metadata, p.jwks, p.jwks_uri);
+  checkRequestObjectAlg(metadata);
   return metadata;
 }

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { JWTPayload } from "jose";
 import { z } from "zod";
 import type { AppEnv } from "../../config";
-import { loadClientScopeSet } from "../../db/client-scopes";
+import { type ClientScopeSet, loadClientScopeSet } from "../../db/client-scopes";
 import { type Client, findClient } from "../../db/clients";
 import { isAccessTokenRevoked } from "../../db/revoked-access-tokens";
 import { findSessionById } from "../../db/sessions";
@@ -14,7 +14,8 @@ import { type Params, validateParams } from "../../http/params";
 import { realmKeys } from "../../keys/realm-keys";
 import { nowSeconds } from "../../time";
 import { boundJkt, requireSameKey, tokenType } from "../dpop/binding";
-import { allowedResources } from "../protocol-mappers";
+import { groupsForMappers } from "../mapper-values";
+import { allowedResources, applicableMappers } from "../protocol-mappers";
 import { checkResources, parseResource } from "../resource";
 import { readPresentedToken } from "../token-service";
 import { accessTokenLifespan } from "./lifetimes";
@@ -84,8 +85,7 @@ async function verifySubjectToken(c: Context<AppEnv>, token: string, client: Cli
  * RFC 8693 §2.1 `resource`: held to RFC 8707's rules for the exchanging client (absolute URIs
  * it may ask for, else invalid_target).
  */
-async function checkExchangeResources(c: Context<AppEnv>, client: Client, resource?: string) {
-  const scopeSet = await loadClientScopeSet(c.var.db, c.var.realm.id, client.id);
+function checkExchangeResources(scopeSet: ClientScopeSet, client: Client, resource?: string) {
   return checkResources(parseResource(resource), allowedResources(scopeSet, client));
 }
 
@@ -140,11 +140,14 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
   const claims = await verifySubjectToken(c, request.subject_token, client);
   // RFC 9449 §7: a DPoP-bound subject token is used only with a proof of its key.
   requireSameKey(boundJkt(claims), c.var.dpopJkt);
-  const resources = await checkExchangeResources(c, client, request.resource);
+  const scopeSet = await loadClientScopeSet(c.var.db, realm.id, client.id);
+  const resources = checkExchangeResources(scopeSet, client, request.resource);
   const audience = await resolveAudience(c, request.audience, client, resources);
   const scope = narrowScope(typeof claims.scope === "string" ? claims.scope : "", request.scope);
   const now = nowSeconds();
   const { session, user } = await liveSubject(c, claims, now);
+  // The exchanging client's protocol mappers shape the new token, as at its other grants.
+  const mappers = applicableMappers(scopeSet, client, scope);
 
   const keys = await realmKeys(c.env, realm.id);
   const lifespan = accessTokenLifespan(realm, client);
@@ -162,6 +165,8 @@ export async function tokenExchangeGrant(c: Context<AppEnv>, client: Client, par
     roles: await rolesFor(c.var.db, client, user, scope),
     alg: accessTokenAlg(realm, client),
     dpopJkt: c.var.dpopJkt,
+    mappers,
+    groups: await groupsForMappers(c.var.db, user.id, mappers),
   });
   logEvent("token.issued", {
     realm: realm.id,

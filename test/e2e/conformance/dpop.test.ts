@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeJwt } from "jose";
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
 import * as client from "openid-client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -135,5 +135,45 @@ describe("DPoP (RFC 9449) with openid-client's DPoP handle", () => {
     const sub = String(tokens.claims()?.sub);
     const claims = await client.fetchUserInfo(config, next.access_token, sub, { DPoP: dpop });
     expect(claims.sub).toBe(sub);
+  });
+});
+
+describe("DPoP proofs the token endpoint refuses (RFC 9449 §4.3, §11.1)", () => {
+  const tokenEndpoint = () => `${latchkey.issuer(REALM)}/protocol/openid-connect/token`;
+
+  /** A raw refresh request of dpop-app carrying `proof`, with a refresh token that is not one. */
+  async function refreshWith(proof?: string) {
+    const response = await fetch(tokenEndpoint(), {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        ...(proof ? { dpop: proof } : {}),
+      },
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        client_id: "dpop-app",
+        refresh_token: "not-a-refresh-token",
+      }),
+    });
+    const body = (await response.json()) as { error: string };
+    return {
+      status: response.status,
+      error: body.error,
+      nonce: response.headers.get("dpop-nonce"),
+    };
+  }
+
+  it("refuses a proof used a second time with invalid_dpop_proof", async () => {
+    const { nonce } = await refreshWith();
+    const { publicKey, privateKey } = await generateKeyPair("ES256");
+    const proof = await new SignJWT({ htm: "POST", htu: tokenEndpoint(), nonce })
+      .setProtectedHeader({ typ: "dpop+jwt", alg: "ES256", jwk: await exportJWK(publicKey) })
+      .setJti(crypto.randomUUID())
+      .setIssuedAt()
+      .sign(privateKey);
+
+    // The proof itself passes; the made-up refresh token is what fails.
+    expect(await refreshWith(proof)).toMatchObject({ status: 400, error: "invalid_grant" });
+    expect(await refreshWith(proof)).toMatchObject({ status: 400, error: "invalid_dpop_proof" });
   });
 });

@@ -122,3 +122,51 @@ describe("dynamic registration of JWT-authenticated clients (RFC 7591, RFC 7523)
     expect(toPost.status).toBe(200);
   });
 });
+
+describe("dynamic registration of request object settings (OpenID Connect Registration §2)", () => {
+  const code = { redirect_uris: ["https://rp.example/cb"] };
+
+  it("registers request_uris without their fragments and the request object alg", async () => {
+    const realm = await seedRealm();
+    const info = await registered(realm, {
+      ...code,
+      jwks: { keys: [signerJwk] },
+      request_uris: ["https://rp.example/req/1#sha256-of-it", "https://rp.example/req/2"],
+      request_object_signing_alg: "ES256",
+    });
+
+    expect(info).toMatchObject({
+      request_uris: ["https://rp.example/req/1", "https://rp.example/req/2"],
+      request_object_signing_alg: "ES256",
+    });
+    const read = await SELF.fetch(info.registration_client_uri, {
+      headers: { authorization: `Bearer ${info.registration_access_token}` },
+    });
+    expect(await read.json()).toMatchObject({ request_uris: info.request_uris });
+  });
+
+  it("refuses a request_uri that is not https", async () => {
+    const realm = await seedRealm();
+    const response = await register(realm, { ...code, request_uris: ["http://rp.example/r"] });
+
+    await expectError(response, 400, "invalid_client_metadata");
+  });
+
+  it("refuses a signing alg for request objects without the client's keys", async () => {
+    const realm = await seedRealm();
+    const response = await register(realm, { ...code, request_object_signing_alg: "ES256" });
+
+    await expectError(response, 400, "invalid_client_metadata");
+  });
+
+  it("refuses a request object alg it cannot verify", async () => {
+    const realm = await seedRealm();
+    const response = await register(realm, {
+      ...code,
+      jwks: { keys: [signerJwk] },
+      request_object_signing_alg: "HS256",
+    });
+
+    await expectError(response, 400, "invalid_client_metadata");
+  });
+});

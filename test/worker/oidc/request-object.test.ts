@@ -1,4 +1,4 @@
-import { type JWTPayload, SignJWT, UnsecuredJWT } from "jose";
+import { decodeJwt, type JWTPayload, SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import {
   assertionClaims,
@@ -144,5 +144,44 @@ describe("request objects in pushed authorization requests (RFC 9126 §3)", () =
     const pushed = await push(realm.oidc, new UnsecuredJWT(signerParams).encode());
     expect(pushed.status).toBe(400);
     expect(((await pushed.json()) as { error: string }).error).toBe("invalid_request_object");
+  });
+});
+
+describe("RFC 8707 resources in request objects", () => {
+  const API = "https://api.example/";
+  const LEDGER = "https://ledger.example/v1";
+  const resources = { "resource.indicators": `${API}##${LEDGER}` };
+
+  it("takes an array of resources, all of which become the access token's aud", async () => {
+    const realm = await seedAssertionRealm(resources);
+    const request = await requestObject({ resource: [API, LEDGER] });
+    const url = authorizeUrl(realm.oidc, { client_id: "signer", request });
+    const code = callbackParams(await signIn(new Browser(), url), SIGNER_REDIRECT).get("code");
+
+    const assertion = await signAssertion(assertionClaims("signer", `${realm.oidc}/token`));
+    const response = await postForm(`${realm.oidc}/token`, {
+      grant_type: "authorization_code",
+      code: code ?? "",
+      redirect_uri: SIGNER_REDIRECT,
+      ...assertionFields(assertion, "signer"),
+    });
+    expect(response.status).toBe(200);
+    const { access_token } = (await response.json()) as { access_token: string };
+    expect(decodeJwt(access_token).aud).toEqual([API, LEDGER]);
+  });
+
+  it("answers invalid_target for an array naming a resource the client may not ask for", async () => {
+    const realm = await seedAssertionRealm(resources);
+    const request = await requestObject({ resource: [API, "https://other.example/"] });
+
+    const response = await byValue(realm.oidc, request);
+    expect(callbackParams(response, SIGNER_REDIRECT).get("error")).toBe("invalid_target");
+  });
+
+  it("refuses a resource array holding something other than strings", async () => {
+    const realm = await seedAssertionRealm(resources);
+    const request = await requestObject({ resource: [API, 7] });
+
+    await expectErrorPage(await byValue(realm.oidc, request), "error.invalidRequestObject");
   });
 });

@@ -8,7 +8,10 @@ const EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 const LEDGER = "https://ledger.example/v1";
 
-/** `backend` may exchange tokens and ask for the ledger; `api` is only an audience. */
+/**
+ * `backend` may exchange tokens and ask for the ledger, and has a mapper adding `tier` to its
+ * access tokens; `api` is only an audience.
+ */
 async function subjectToken() {
   const realm = await seedRealm({
     clients: [
@@ -17,6 +20,14 @@ async function subjectToken() {
         secret: BACKEND_SECRET,
         redirectUris: [BACKEND_REDIRECT],
         attributes: { "standard.token.exchange.enabled": "true", "resource.indicators": LEDGER },
+        protocolMappers: [
+          {
+            name: "tier",
+            protocol: "openid-connect",
+            protocolMapper: "oidc-hardcoded-claim-mapper",
+            config: { "access.token.claim": "true", "claim.name": "tier", "claim.value": "gold" },
+          },
+        ],
       },
       { clientId: "api", secret: "api-secret" },
     ],
@@ -71,5 +82,17 @@ describe("token exchange with RFC 8707 resource (RFC 8693 §2.1)", () => {
     const { realm, token } = await subjectToken();
 
     await expectInvalidTarget(await exchange(realm.oidc, { subject_token: token, resource: "x" }));
+  });
+});
+
+describe("token exchange and the exchanging client's protocol mappers", () => {
+  it("gives the exchanged token the claims of the client's mappers", async () => {
+    const { realm, token } = await subjectToken();
+    expect(decodeJwt(token).tier).toBe("gold");
+
+    const response = await exchange(realm.oidc, { subject_token: token, audience: "api" });
+    const body = (await response.json()) as Record<string, string>;
+    const exchanged = decodeJwt(body.access_token ?? "");
+    expect(exchanged).toMatchObject({ aud: "api", tier: "gold" });
   });
 });
