@@ -103,9 +103,12 @@ clientScopeRoutes.post("/", async (c) => {
     await (mappers.length > 0
       ? db.batch([insertScope, db.insert(protocolMappers).values(mappers)])
       : insertScope);
-  } catch {
+  } catch (error) {
     // Another request took the name between the check and the insert.
-    throw AdminError.conflict(`Client Scope ${body.name} already exists`);
+    if (String((error as { cause?: unknown })?.cause ?? error).includes("UNIQUE")) {
+      throw AdminError.conflict(`Client Scope ${body.name} already exists`);
+    }
+    throw error;
   }
   auditChange(c, "CREATE", "CLIENT_SCOPE", `client-scopes/${id}`, body);
   const origin = new URL(c.req.url).origin;
@@ -168,7 +171,15 @@ clientScopeRoutes.put("/:scopeId", async (c) => {
         .where(eq(realms.id, c.var.realm.id)),
     );
   }
-  await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  try {
+    await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  } catch (error) {
+    // Another request took the name between the check and the update.
+    if (String((error as { cause?: unknown })?.cause ?? error).includes("UNIQUE")) {
+      throw AdminError.conflict(`Client Scope ${body.name} already exists`);
+    }
+    throw error;
+  }
   clearRealmCache();
   auditChange(c, "UPDATE", "CLIENT_SCOPE", `client-scopes/${scope.id}`, body);
   return c.body(null, 204);
