@@ -10,8 +10,15 @@ export class AdminError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     readonly reason: string,
+    /** Keycloak's field error: the user attribute at fault and the message's parameters. */
+    readonly field?: { name: string; params: string[] },
   ) {
     super(reason);
+  }
+
+  /** A 400 naming a user attribute, as Keycloak's user profile answers (`error-invalid-length`). */
+  static fieldError(name: string, message: string, params: string[] = [name]): AdminError {
+    return new AdminError(400, message, { name, params });
   }
 
   static unauthorized(): AdminError {
@@ -39,5 +46,6 @@ export class AdminError extends Error {
 /** The JSON answer for an admin API refusal. */
 export function adminErrorResponse(c: Context, error: AdminError): Response {
   if (error.status === 401) c.header("WWW-Authenticate", 'Bearer realm="admin"');
-  return c.json({ error: error.reason, errorMessage: error.reason }, error.status);
+  const field = error.field ? { field: error.field.name, params: error.field.params } : {};
+  return c.json({ error: error.reason, errorMessage: error.reason, ...field }, error.status);
 }

@@ -7,6 +7,7 @@ import { realms } from "../db/schema";
 import { clearRealmCache } from "../http/realm-context";
 import { ImportError } from "../realm-import/import-error";
 import { importRealm } from "../realm-import/import-realm";
+import { signingAlg } from "../realm-import/representation";
 import { auditChange } from "./audit";
 import { grantedRoles, MASTER_REALM, requireRole } from "./auth";
 import { AdminError } from "./errors";
@@ -37,6 +38,12 @@ export function realmRepresentation(realm: Realm) {
     maxDeltaTimeSeconds: realm.maxDeltaTimeSeconds,
     defaultLocale: realm.defaultLocale,
     ...eventsConfigRepresentation(realm),
+    defaultSignatureAlgorithm: realm.defaultSignatureAlgorithm ?? undefined,
+    editUsernameAllowed: realm.editUsernameAllowed,
+    clientRegistrationAnonymous: realm.clientRegistrationAnonymous,
+    dpopNonceRequired: realm.dpopNonceRequired,
+    defaultDefaultClientScopes: realm.defaultDefaultClientScopes,
+    defaultOptionalClientScopes: realm.defaultOptionalClientScopes,
   };
 }
 
@@ -48,6 +55,8 @@ const seconds = z
 
 /** The realm settings PUT may change; others, and unknown fields, are ignored. */
 const realmUpdate = z.object({
+  /** Only to check it is not a rename: realms are known by name in every URL and token. */
+  realm: z.string().optional(),
   displayName: z.string().max(255).nullish(),
   enabled: z.boolean().optional(),
   registrationAllowed: z.boolean().optional(),
@@ -61,6 +70,14 @@ const realmUpdate = z.object({
   maxFailureWaitSeconds: seconds.optional(),
   maxDeltaTimeSeconds: seconds.optional(),
   ...eventsConfigFields,
+  defaultLocale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "is not a language tag such as en or de")
+    .optional(),
+  defaultSignatureAlgorithm: signingAlg.nullish(),
+  editUsernameAllowed: z.boolean().optional(),
+  clientRegistrationAnonymous: z.boolean().optional(),
+  dpopNonceRequired: z.boolean().optional(),
 });
 
 /** `/admin/realms`: the list and realm creation. */
@@ -112,8 +129,19 @@ realmRoutes.get("/", (c) => {
 realmRoutes.put("/", async (c) => {
   requireRole(c, c.var.realm.name, "manage-realm");
   const update = await readBody(c, realmUpdate);
-  const { displayName, ...rest } = withEventsConfigColumns(update);
-  const values = displayName === undefined ? rest : { ...rest, displayName };
+  const { realm, displayName, defaultSignatureAlgorithm, ...rest } =
+    withEventsConfigColumns(update);
+  if (realm !== undefined && realm !== c.var.realm.name) {
+    throw AdminError.badRequest("realm: renaming a realm is not supported");
+  }
+  const values = {
+    ...rest,
+    ...(displayName === undefined ? {} : { displayName }),
+    // An empty or null algorithm goes back to the defaults (ES256 access, RS256 ID tokens).
+    ...(defaultSignatureAlgorithm === undefined
+      ? {}
+      : { defaultSignatureAlgorithm: defaultSignatureAlgorithm || null }),
+  };
   if (Object.keys(values).length > 0) {
     await c.var.db.update(realms).set(values).where(eq(realms.id, c.var.realm.id));
     clearRealmCache();

@@ -5,12 +5,16 @@ import { findRealmByName } from "../db/realms";
 import { handleError } from "../http/errors-handler";
 import { attackDetectionRoutes } from "./attack-detection";
 import { adminAuthentication } from "./auth";
+import { clientScopeLinkRoutes, realmDefaultScopeRoutes } from "./client-scope-links";
+import { clientScopeRoutes } from "./client-scopes";
 import { AdminError, adminErrorResponse } from "./errors";
 import { eventRoutes } from "./events";
 import { eventsConfigRoutes } from "./events-config";
 import { groupRoutes } from "./groups";
+import { keyRoutes } from "./keys";
 import { realmRoutes, realmsRoutes } from "./realms";
 import { roleByIdRoutes, roleRoutes } from "./roles";
+import { userProfileRoutes } from "./user-profile";
 import { userRoutes } from "./users";
 import { webhookRoutes } from "./webhooks";
 
@@ -49,6 +53,8 @@ adminRoutes.use("/realms/:realm", targetRealm);
 
 adminRoutes.route("/realms", realmsRoutes);
 adminRoutes.route("/realms/:realm", realmRoutes);
+// Before the users' routes, whose `/:id` would otherwise take `profile` for a user id.
+adminRoutes.route("/realms/:realm/users/profile", userProfileRoutes);
 adminRoutes.route("/realms/:realm/users", userRoutes);
 adminRoutes.route("/realms/:realm", eventRoutes);
 adminRoutes.route("/realms/:realm", eventsConfigRoutes);
@@ -57,3 +63,7 @@ adminRoutes.route("/realms/:realm/roles", roleRoutes);
 adminRoutes.route("/realms/:realm/roles-by-id", roleByIdRoutes);
 adminRoutes.route("/realms/:realm/groups", groupRoutes);
 adminRoutes.route("/realms/:realm/webhooks", webhookRoutes);
+adminRoutes.route("/realms/:realm/client-scopes", clientScopeRoutes);
+adminRoutes.route("/realms/:realm", realmDefaultScopeRoutes);
+adminRoutes.route("/realms/:realm/clients", clientScopeLinkRoutes);
+adminRoutes.route("/realms/:realm/keys", keyRoutes);

@@ -47,15 +47,16 @@ const userFields = {
   attributes: attributes.nullish(),
 };
 
+const username = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^\p{Cc}\s]+$/u, "must not hold spaces or control characters");
+
 /** A UserRepresentation for POST .../users. */
 export const newUserRepresentation = z
   .object({
-    username: z
-      .string()
-      .min(1)
-      .max(255)
-      .regex(/^[^\p{Cc}\s]+$/u, "must not hold spaces or control characters")
-      .optional(),
+    username: username.optional(),
     ...userFields,
     credentials: z.array(passwordCredential).max(1).optional(),
     groups: z
@@ -68,5 +69,8 @@ export const newUserRepresentation = z
     path: ["username"],
   });
 
-/** A UserRepresentation for PUT .../users/{id}; the username stays (Keycloak's default). */
-export const userUpdate = z.object(userFields);
+/**
+ * A UserRepresentation for PUT .../users/{id}. The username changes only where the realm has
+ * editUsernameAllowed, as in Keycloak; the route checks that.
+ */
+export const userUpdate = z.object({ ...userFields, username: username.optional() });

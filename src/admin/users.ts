@@ -2,10 +2,19 @@ import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../config";
 import { users } from "../db/schema";
-import { createUser, DuplicateUserError, emailLookupKey, findUserById } from "../db/users";
+import {
+  createUser,
+  DuplicateUserError,
+  emailLookupKey,
+  findUserById,
+  lookupKey,
+  type User,
+} from "../db/users";
 import { auditAccess, auditChange } from "./audit";
 import { requireRole } from "./auth";
 import { AdminError } from "./errors";
+import { userCredentialRoutes } from "./user-credentials";
+import { checkedUpdate, checkNewUser, profiledRepresentation } from "./user-profile-users";
 import {
   newUserRepresentation,
   passwordCredential,
@@ -46,6 +55,18 @@ export async function pathUser(c: Context<AppEnv>) {
   return user;
 }
 
+/** The columns a username change sets; Keycloak refuses one unless editUsernameAllowed. */
+function usernameChange(c: Context<AppEnv>, user: User, username: string | undefined) {
+  if (username === undefined || lookupKey(username) === user.usernameKey) return {};
+  if (!c.var.realm.editUsernameAllowed) {
+    throw AdminError.fieldError("username", "error-user-attribute-read-only");
+  }
+  if (user.serviceAccountClientId) {
+    throw AdminError.fieldError("username", "error-user-attribute-read-only");
+  }
+  return { username, usernameKey: lookupKey(username) };
+}
+
 function conflict(error: unknown): unknown {
   if (error instanceof DuplicateUserError) {
     return AdminError.conflict(`User exists with same ${error.field}`);
@@ -53,6 +74,9 @@ function conflict(error: unknown): unknown {
   const message = String((error as { cause?: unknown })?.cause ?? error);
   if (message.includes("users_realm_email") || message.includes("users.email_key")) {
     return AdminError.conflict("User exists with same email");
+  }
+  if (message.includes("users.username_key")) {
+    return AdminError.conflict("User exists with same username");
   }
   return error;
 }
@@ -65,7 +89,7 @@ userRoutes.get("/", async (c) => {
   requireRole(c, c.var.realm.name, "view-users");
   const found = await searchUsers(c.var.db, c.var.realm.id, userSearch(c), paging(c));
   for (const user of found) auditAccess(c, user.id, "ADMIN_READ");
-  return c.json(found.map(userRepresentation));
+  return c.json(found.map((user) => profiledRepresentation(c, userRepresentation(user))));
 });
 
 userRoutes.get("/count", async (c) => {
@@ -76,6 +100,7 @@ userRoutes.get("/count", async (c) => {
 userRoutes.post("/", async (c) => {
   requireRole(c, c.var.realm.name, "manage-users");
   const body = await readBody(c, newUserRepresentation);
+  checkNewUser(c, body);
   const user = await createUser(c.var.db, c.var.realm.id, {
     username: body.username,
     email: body.email ?? undefined,
@@ -101,16 +126,19 @@ userRoutes.get("/:id", async (c) => {
   requireRole(c, c.var.realm.name, "view-users");
   const user = await pathUser(c);
   auditAccess(c, user.id, "ADMIN_READ");
-  return c.json(userRepresentation(user));
+  return c.json(profiledRepresentation(c, userRepresentation(user)));
 });
 
 userRoutes.put("/:id", async (c) => {
   requireRole(c, c.var.realm.name, "manage-users");
   const user = await pathUser(c);
-  const update = await readBody(c, userUpdate);
-  const { email, ...rest } = update;
-  const values =
-    email === undefined ? rest : { ...rest, email, emailKey: email ? emailLookupKey(email) : null };
+  const update = checkedUpdate(c, user, await readBody(c, userUpdate));
+  const { email, username, ...rest } = update;
+  const values = {
+    ...rest,
+    ...(email === undefined ? {} : { email, emailKey: email ? emailLookupKey(email) : null }),
+    ...usernameChange(c, user, username),
+  };
   if (Object.keys(values).length > 0) {
     await c.var.db
       .update(users)
@@ -146,3 +174,4 @@ userRoutes.put("/:id/reset-password", async (c) => {
 
 userRoutes.route("/:id", userRoleMappingRoutes);
 userRoutes.route("/:id", userSessionRoutes);
+userRoutes.route("/:id", userCredentialRoutes);

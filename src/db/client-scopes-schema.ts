@@ -12,6 +12,8 @@ export const clientScopes = sqliteTable(
       .notNull()
       .references(() => realms.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
+    /** Keycloak's description, for administrators. */
+    description: text("description"),
     /** Keycloak's `include.in.token.scope`: named in the token's `scope` when granted. */
     includeInTokenScope: flag("include_in_token_scope").notNull().default(true),
     /** Keycloak's `consent.screen.text`; null shows the scope's name. */

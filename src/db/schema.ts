@@ -36,6 +36,20 @@ export const realms = sqliteTable("realms", {
   defaultSignatureAlgorithm: text("default_signature_algorithm"),
   /** DPoP proofs must carry a server nonce (RFC 9449 §8); a Latchkey setting. */
   dpopNonceRequired: flag("dpop_nonce_required").notNull().default(false),
+  /** Keycloak's editUsernameAllowed: whether an admin may change a username. */
+  editUsernameAllowed: flag("edit_username_allowed").notNull().default(false),
+  /** Keycloak's declared user profile (UPConfig); null is Latchkey's default profile. */
+  userProfile: text("user_profile", { mode: "json" }).$type<Record<string, unknown>>(),
+  /** Keycloak's defaultDefaultClientScopes: the default scopes a new client starts with. */
+  defaultDefaultClientScopes: text("default_default_client_scopes", { mode: "json" })
+    .$type<string[]>()
+    .notNull()
+    .default(["web-origins", "acr", "profile", "roles", "basic", "email"]),
+  /** Keycloak's defaultOptionalClientScopes: the optional scopes a new client starts with. */
+  defaultOptionalClientScopes: text("default_optional_client_scopes", { mode: "json" })
+    .$type<string[]>()
+    .notNull()
+    .default(["address", "phone", "offline_access"]),
   ...realmEventSettings,
   createdAt: createdAt(),
 });
@@ -86,6 +100,8 @@ export const credentials = sqliteTable(
     type: text("type").notNull(),
     /** A self-describing hash (PHC string format) for passwords. */
     secretData: text("secret_data").notNull(),
+    /** Keycloak's userLabel: a name the person or an admin gave the credential. */
+    userLabel: text("user_label"),
     createdAt: createdAt(),
   },
   (t) => [index("credentials_user_type").on(t.userId, t.type)],

@@ -65,8 +65,11 @@ export function publishedKeysFrom(rows: StoredSigningKey[]): PublishedKeys {
   return { jwks: { keys }, signing };
 }
 
-// Copy only public members, so a private one can never reach the JWKS whatever the row holds.
-function publicJwk(row: StoredSigningKey): JWK {
+/**
+ * A row's public JWK. Only public members are copied, so a private one can never reach the JWKS
+ * (or the admin API) whatever the row holds.
+ */
+export function publicJwk(row: StoredSigningKey): JWK {
   const jwk = row.publicJwk as JWK;
   const members = PUBLIC_MEMBERS.filter((name) => jwk[name] !== undefined);
 

@@ -65,9 +65,9 @@ export function mappedClaims(mapper: ProtocolMapper, subject: MapperSubject): Ma
   switch (mapper.type) {
     case "oidc-hardcoded-claim-mapper":
       return one([config["claim.value"] ?? ""]);
-    // TODO(user-profile): attributes are read as imported; Keycloak's declared user-profile
-    // attributes (validations, who may view/edit) are not imported or enforced, so any
-    // attribute maps. Importing `components` UserProfileProvider config would close it.
+    // TODO(user-profile): the admin API checks attributes against the realm's declared profile
+    // (`/users/profile`), but realm import, sign-up and the account console do not, so a stored
+    // attribute the profile does not declare still maps. Checking those writes would close it.
     case "oidc-usermodel-attribute-mapper":
       return one(subject.user.attributes?.[config["user.attribute"] ?? ""] ?? []);
     case "oidc-usermodel-property-mapper":

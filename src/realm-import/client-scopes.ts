@@ -22,7 +22,7 @@ const flags = [
 ];
 
 /** RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`. */
-const scopeName = z
+export const scopeName = z
   .string()
   .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,255}$/, "must be a scope token: no spaces, quotes or \\");
 

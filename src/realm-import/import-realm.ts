@@ -50,10 +50,18 @@ export async function importRealm(
   if (await findRealmByName(db, rep.realm)) return { realm: rep.realm, created: false };
 
   const now = Math.floor(Date.now() / 1000);
-  const realm = realmRow(rep, now);
   const scopeNames = realmScopeNames(rep.clientScopes);
+  const realm = realmRow(rep, now, scopeNames);
+  // A client without its own scope lists gets the realm's, as Keycloak gives new clients.
+  const withRealmScopes = (c: NonNullable<typeof rep.clients>[number]) => ({
+    ...c,
+    defaultClientScopes: c.defaultClientScopes ?? rep.defaultDefaultClientScopes,
+    optionalClientScopes: c.optionalClientScopes ?? rep.defaultOptionalClientScopes,
+  });
   const clientRows = await Promise.all(
-    (rep.clients ?? []).map((c) => clientRow(c, realm.id, now, secret, scopeNames)),
+    (rep.clients ?? []).map((c) =>
+      clientRow(withRealmScopes(c), realm.id, now, secret, scopeNames),
+    ),
   );
   const graph = roleGraph(rep, realm, clientRows);
   // Checked before anything is written: every role and group a user names must exist.

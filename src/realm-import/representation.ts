@@ -70,7 +70,7 @@ const resourceIndicators = z.string().transform((value, ctx) => {
 });
 
 /** A signing alg realms have keys for; "" is Keycloak's "the default". */
-const signingAlg = z.string().superRefine((value, ctx) => {
+export const signingAlg = z.string().superRefine((value, ctx) => {
   if (value !== "" && !isSigningAlg(value)) {
     const message = `"${value}" is not supported; use ${SIGNING_ALGS.join(", ")}`;
     ctx.addIssue({ code: "custom", message });
@@ -279,11 +279,15 @@ const realmFields = z.object({
   defaultSignatureAlgorithm: signingAlg.nullish(),
   /** Latchkey's own: DPoP proofs must carry a server nonce (RFC 9449 §8). */
   dpopNonceRequired: z.boolean().nullish(),
+  editUsernameAllowed: z.boolean().nullish(),
   defaultLocale: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "is not a language tag such as en or de")
     .nullish(),
   clientScopes: clientScopeList.nullish(),
+  /** The scopes a client without its own lists gets (and, later, clients the API creates). */
+  defaultDefaultClientScopes: clientScopeNames.nullish(),
+  defaultOptionalClientScopes: clientScopeNames.nullish(),
   clients: clients.nullish(),
   users: z.array(user).nullish(),
   ...roleFields,

@@ -17,7 +17,11 @@ type RealmRow = typeof realms.$inferInsert;
 type ClientRow = typeof clients.$inferInsert;
 
 /** The realm row for a representation; settings it leaves out keep the schema's defaults. */
-export function realmRow(rep: RealmRepresentation, now: number): RealmRow {
+export function realmRow(
+  rep: RealmRepresentation,
+  now: number,
+  realmScopes: ReadonlySet<string> = new Set(),
+): RealmRow {
   return {
     id: randomId(),
     name: rep.realm,
@@ -37,6 +41,10 @@ export function realmRow(rep: RealmRepresentation, now: number): RealmRow {
     clientRegistrationAnonymous: rep.clientRegistrationAnonymous ?? undefined,
     defaultSignatureAlgorithm: rep.defaultSignatureAlgorithm || null,
     dpopNonceRequired: rep.dpopNonceRequired ?? undefined,
+    editUsernameAllowed: rep.editUsernameAllowed ?? undefined,
+    // Absent lists keep Keycloak's defaults (the schema's); unknown scope names are ignored.
+    defaultDefaultClientScopes: knownScopes(rep.defaultDefaultClientScopes, realmScopes),
+    defaultOptionalClientScopes: knownScopes(rep.defaultOptionalClientScopes, realmScopes),
     ...eventSettingsRow(rep),
     createdAt: now,
   };
