@@ -50,7 +50,7 @@ function clientCredentials(realm: string, clientId: string, secret: string) {
 }
 
 describe("admin API clients (Keycloak's ClientRepresentation)", () => {
-  it("creates a confidential client with a made-up secret that the secret route shows", async () => {
+  it("creates a confidential client with a made-up secret the secret route shows", async () => {
     const { realm, token, base } = await setup();
     const created = await adminSend("POST", base, token, {
       clientId: "worker",
