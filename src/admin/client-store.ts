@@ -15,7 +15,12 @@ import {
   refreshTokens,
   users,
 } from "../db/schema";
-import { findServiceAccount, lookupKey, serviceAccountUser } from "../db/users";
+import {
+  findServiceAccount,
+  lookupKey,
+  serviceAccountUser,
+  serviceAccountUsername,
+} from "../db/users";
 import { mapperRows } from "../realm-import/client-scopes";
 import { clientRow } from "../realm-import/rows";
 import type { NewClientRepresentation } from "./client-representation";
@@ -85,6 +90,24 @@ async function serviceAccountInserts(c: Context<AppEnv>, row: { id: string; clie
   return [db.insert(users).values(user), ...memberships];
 }
 
+/** The update that renames a service account after its client's new clientId, as Keycloak does. */
+async function renameAccount(c: Context<AppEnv>, userId: string, clientId: string) {
+  const username = serviceAccountUsername(clientId);
+  const taken = await c.var.db.query.users.findFirst({
+    where: and(eq(users.realmId, c.var.realm.id), eq(users.usernameKey, lookupKey(username))),
+  });
+  if (taken && taken.id !== userId) {
+    throw AdminError.conflict(`User exists with same username ${username}`);
+  }
+  // In a list: a query builder is thenable, so an async function would run it on return.
+  return [
+    c.var.db
+      .update(users)
+      .set({ username, usernameKey: lookupKey(username) })
+      .where(eq(users.id, userId)),
+  ];
+}
+
 /** Creates a client (and its service account) in one batch; answers its row and secret. */
 export async function createClient(c: Context<AppEnv>, rep: NewClientRepresentation) {
   const { db, realm } = c.var;
@@ -142,13 +165,19 @@ export async function updateClient(
     );
   }
 
-  const needsAccount =
-    changes.serviceAccountsEnabled && !(await findServiceAccount(db, realm.id, client.id));
-  const accounts = needsAccount
-    ? await serviceAccountInserts(c, { id: client.id, clientId: rep.clientId })
-    : [];
+  const account = await findServiceAccount(db, realm.id, client.id);
+  const accounts =
+    changes.serviceAccountsEnabled && !account
+      ? await serviceAccountInserts(c, { id: client.id, clientId: rep.clientId })
+      : [];
+  const renamed = account && rep.clientId !== client.clientId;
+  const renames = renamed ? await renameAccount(c, account.id, rep.clientId) : [];
   try {
-    await db.batch([db.update(clients).set(update).where(eq(clients.id, client.id)), ...accounts]);
+    await db.batch([
+      db.update(clients).set(update).where(eq(clients.id, client.id)),
+      ...accounts,
+      ...renames,
+    ]);
   } catch {
     throw AdminError.conflict(`Client ${rep.clientId} already exists`);
   }

@@ -164,6 +164,11 @@ describe("admin API clients (Keycloak's ClientRepresentation)", () => {
     expect(on.status).toBe(204);
     const user = await json<{ username: string }>(await adminFetch(account, token));
     expect(user.username).toBe("service-account-jobs");
+
+    const renamed = await adminSend("PUT", `${base}/${id}`, token, { clientId: "batch" });
+    expect(renamed.status).toBe(204);
+    const after = await json<{ username: string }>(await adminFetch(account, token));
+    expect(after.username).toBe("service-account-batch");
   });
 
   it("regenerates a secret: the old one stops working, the new one works", async () => {
