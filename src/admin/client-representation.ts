@@ -49,6 +49,7 @@ export function clientRepresentation(client: Client) {
     id: client.id,
     clientId: client.clientId,
     name: client.name ?? undefined,
+    description: client.description ?? undefined,
     enabled: client.enabled,
     protocol: "openid-connect",
     publicClient: client.publicClient,

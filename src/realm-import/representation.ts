@@ -107,6 +107,7 @@ export const clientFields = z.object({
     .string()
     .regex(/^[\x21-\x7E]{1,255}$/, "must be 1 to 255 printable ASCII characters, no spaces"),
   name: text.nullish(),
+  description: text.nullish(),
   enabled: z.boolean().nullish(),
   publicClient: z.boolean().nullish(),
   secret: z.string().min(1).nullish(),

@@ -54,6 +54,8 @@ describe("admin API clients (Keycloak's ClientRepresentation)", () => {
     const { realm, token, base } = await setup();
     const created = await adminSend("POST", base, token, {
       clientId: "worker",
+      description: "Nightly jobs",
+      rootUrl: "https://worker.example",
       serviceAccountsEnabled: true,
       redirectUris: ["https://worker.example/cb"],
       unknownField: "ignored",
@@ -62,7 +64,8 @@ describe("admin API clients (Keycloak's ClientRepresentation)", () => {
     expect(created.headers.get("location")).toBe(`${ORIGIN}/admin/realms${base}/${id}`);
 
     const rep = await json<ClientRep>(await adminFetch(`${base}/${id}`, token));
-    expect(rep).toMatchObject({ id, clientId: "worker", publicClient: false, enabled: true });
+    expect(rep).toMatchObject({ id, clientId: "worker", description: "Nightly jobs" });
+    expect(rep).toMatchObject({ publicClient: false, enabled: true, protocol: "openid-connect" });
     expect(rep).not.toHaveProperty("secret");
     const secret = await json<{ type: string; value: string }>(
       await adminFetch(`${base}/${id}/client-secret`, token),
