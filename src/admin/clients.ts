@@ -55,7 +55,8 @@ export const clientRoutes = new Hono<AppEnv>();
 
 clientRoutes.get("/", async (c) => {
   requireRole(c, c.var.realm.name, "view-clients");
-  const { first, max } = paging(c);
+  // Keycloak lists every client unless asked for a page; 1000 is the admin API's ceiling.
+  const { first, max } = paging(c, 1000);
   const clientId = c.req.query("clientId");
   // Keycloak's search=true matches a part of the clientId; without it, the whole clientId.
   const escaped = clientId?.replace(/[\\%_]/g, (char) => `\\${char}`);

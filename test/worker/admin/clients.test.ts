@@ -192,6 +192,39 @@ describe("admin API clients (Keycloak's ClientRepresentation)", () => {
     expect((await clientCredentials(realm.name, "rotating", value)).status).toBe(200);
   });
 
+  it("shows no value for a secret a realm file gave, which is only hashed", async () => {
+    const { base, token } = await setup();
+    const id = await createdId(
+      await adminSend("POST", base, token, { clientId: "pre", secret: "x" }),
+    );
+    await db.update(clients).set({ secretSealed: null }).where(eq(clients.id, id));
+    const shown = await json<{ type: string; value?: string }>(
+      await adminFetch(`${base}/${id}/client-secret`, token),
+    );
+    expect(shown).toEqual({ type: "secret" });
+  });
+
+  it("switches to client-secret-jwt only with a secret the server can read", async () => {
+    const { base, token } = await setup();
+    const id = await createdId(
+      await adminSend("POST", base, token, { clientId: "hmac", secret: "y" }),
+    );
+    await db.update(clients).set({ secretSealed: null }).where(eq(clients.id, id));
+    const jwt = { clientAuthenticatorType: "client-secret-jwt" };
+    const refused = await adminSend("PUT", `${base}/${id}`, token, jwt);
+    expect(refused.status).toBe(400);
+    expect((await json<{ errorMessage: string }>(refused)).errorMessage).toContain("new secret");
+
+    const withSecret = { ...jwt, secret: "a long hmac secret for the client, 32+" };
+    expect((await adminSend("PUT", `${base}/${id}`, token, withSecret)).status).toBe(204);
+    const rep = await json<ClientRep>(await adminFetch(`${base}/${id}`, token));
+    expect(rep.clientAuthenticatorType).toBe("client-secret-jwt");
+    const shown = await json<{ value: string }>(
+      await adminFetch(`${base}/${id}/client-secret`, token),
+    );
+    expect(shown.value).toBe(withSecret.secret);
+  });
+
   it("answers 400 for the secret of a public client", async () => {
     const { base, token } = await setup();
     const [spa] = await json<ClientRep[]>(await adminFetch(`${base}?clientId=spa`, token));
