@@ -8,8 +8,8 @@ import { users } from "../db/schema";
 import { auditChange } from "./audit";
 import { requireRole } from "./auth";
 import { AdminError } from "./errors";
+import { namedRealmRoles, roleRepresentations } from "./role-container";
 import { userRepresentation } from "./user-representation";
-import { namedRealmRoles, roleRepresentations } from "./user-role-mappings";
 import { paging, readBody } from "./validate";
 
 type GroupRow = typeof groups.$inferSelect;
@@ -52,7 +52,7 @@ async function realmGroups(c: Context<AppEnv>) {
     .orderBy(groups.name);
 }
 
-async function pathGroup(c: Context<AppEnv>) {
+export async function pathGroup(c: Context<AppEnv>) {
   const group = await c.var.db.query.groups.findFirst({
     where: and(eq(groups.realmId, c.var.realm.id), eq(groups.id, c.req.param("groupId") ?? "")),
   });

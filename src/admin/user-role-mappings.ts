@@ -1,56 +1,13 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../config";
-import { groupMembers, groups, roleComposites, roles, userRoles } from "../db/role-schema";
-import { effectiveRoles, type Role } from "../db/roles";
+import { groupMembers, groups, roles, userRoles } from "../db/role-schema";
+import { effectiveRoles } from "../db/roles";
 import { auditAccess, auditChange } from "./audit";
 import { requireRole } from "./auth";
 import { AdminError } from "./errors";
+import { namedRealmRoles, roleRepresentations } from "./role-container";
 import { pathUser } from "./users";
-import { readBody } from "./validate";
-
-/** Keycloak's RoleRepresentation of a realm role. */
-export async function roleRepresentations(c: Context<AppEnv>, rows: Role[]) {
-  const ids = rows.map((row) => row.id);
-  const composite =
-    ids.length === 0
-      ? []
-      : await c.var.db
-          .selectDistinct({ id: roleComposites.roleId })
-          .from(roleComposites)
-          .where(inArray(roleComposites.roleId, ids));
-  const composites = new Set(composite.map((row) => row.id));
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    description: row.description ?? undefined,
-    composite: composites.has(row.id),
-    clientRole: row.clientId !== null,
-    containerId: row.containerId,
-  }));
-}
-
-/** Role references in a body, as keycloak-admin-client sends them: id and/or name. */
-const roleReferences = z
-  .array(z.object({ id: z.string().optional(), name: z.string().optional() }))
-  .max(1000);
-
-/** The realm roles a body names; any unknown one is a 404, as in Keycloak. */
-export async function namedRealmRoles(c: Context<AppEnv>): Promise<Role[]> {
-  const references = await readBody(c, roleReferences);
-  const realmRoles = await c.var.db
-    .select()
-    .from(roles)
-    .where(and(eq(roles.realmId, c.var.realm.id), isNull(roles.clientId)));
-  return references.map((reference) => {
-    const role = realmRoles.find((row) =>
-      reference.id ? row.id === reference.id : row.name === reference.name,
-    );
-    if (!role) throw AdminError.notFound("Role not found");
-    return role;
-  });
-}
 
 /** `/admin/realms/{realm}/users/{id}`: realm role mappings and groups. */
 export const userRoleMappingRoutes = new Hono<AppEnv>();

@@ -26,3 +26,12 @@ export async function clientSecretKey(
   const secret = await unseal(keyEncryptionSecret, client.secretSealed, aad(client.id));
   return new TextEncoder().encode(secret);
 }
+
+/** The client's secret itself, or undefined when it was kept only as a hash. */
+export async function clientSecretValue(
+  keyEncryptionSecret: string | undefined,
+  client: Client,
+): Promise<string | undefined> {
+  if (client.secretSealed === null || !keyEncryptionSecret) return undefined;
+  return unseal(keyEncryptionSecret, client.secretSealed, aad(client.id));
+}

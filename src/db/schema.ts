@@ -116,6 +116,8 @@ export const clients = sqliteTable(
       .references(() => realms.id, { onDelete: "cascade" }),
     clientId: text("client_id").notNull(),
     name: text("name"),
+    /** Keycloak's description, shown to administrators only. */
+    description: text("description"),
     enabled: flag("enabled").notNull().default(true),
     publicClient: flag("public_client").notNull().default(false),
     /** SHA-256 of the client secret, base64url; null for public clients. */

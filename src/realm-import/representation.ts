@@ -101,51 +101,58 @@ const booleanAttribute = z.enum(["true", "false"]).transform((value) => value ==
 /** A logout URL attribute; Keycloak's exports carry "" for none. */
 const logoutUrl = problem((value) => (value === "" ? undefined : logoutUrlProblem(value)));
 
-const client = z
-  .object({
-    clientId: z
-      .string()
-      .regex(/^[\x21-\x7E]{1,255}$/, "must be 1 to 255 printable ASCII characters, no spaces"),
-    name: text.nullish(),
-    enabled: z.boolean().nullish(),
-    publicClient: z.boolean().nullish(),
-    secret: z.string().min(1).nullish(),
-    serviceAccountsEnabled: z.boolean().nullish(),
-    directAccessGrantsEnabled: z.boolean().nullish(),
-    implicitFlowEnabled: z.boolean().nullish(),
-    consentRequired: z.boolean().nullish(),
-    fullScopeAllowed: z.boolean().nullish(),
-    defaultClientScopes: clientScopeNames.nullish(),
-    optionalClientScopes: clientScopeNames.nullish(),
-    clientAuthenticatorType: clientAuthenticatorType.nullish(),
-    frontchannelLogout: z.boolean().nullish(),
-    redirectUris: z.array(problem(redirectUriProblem)).nullish(),
-    webOrigins: z.array(problem(webOriginProblem)).nullish(),
-    protocolMappers: protocolMapperList.nullish(),
-    attributes: z
-      .object({
-        "post.logout.redirect.uris": postLogoutRedirectUris.nullish(),
-        "pkce.code.challenge.method": pkceMethod.nullish(),
-        "access.token.signed.response.alg": signingAlg.nullish(),
-        "id.token.signed.response.alg": signingAlg.nullish(),
-        "oauth2.device.authorization.grant.enabled": flagAttribute.nullish(),
-        "standard.token.exchange.enabled": flagAttribute.nullish(),
-        "dpop.bound.access.tokens": flagAttribute.nullish(),
-        "access.token.lifespan": lifespanAttribute.nullish(),
-        "client.session.idle.timeout": lifespanAttribute.nullish(),
-        "client.session.max.lifespan": lifespanAttribute.nullish(),
-        ...clientAuthenticationAttributes,
-        "backchannel.logout.url": logoutUrl.nullish(),
-        "backchannel.logout.session.required": booleanAttribute.nullish(),
-        "frontchannel.logout.url": logoutUrl.nullish(),
-        "frontchannel.logout.session.required": booleanAttribute.nullish(),
-        "resource.indicators": resourceIndicators.nullish(),
-      })
-      .nullish(),
-  })
-  .superRefine((value, ctx) => {
+/** The fields of Keycloak's ClientRepresentation that Latchkey honours (import and admin API). */
+export const clientFields = z.object({
+  clientId: z
+    .string()
+    .regex(/^[\x21-\x7E]{1,255}$/, "must be 1 to 255 printable ASCII characters, no spaces"),
+  name: text.nullish(),
+  description: text.nullish(),
+  enabled: z.boolean().nullish(),
+  publicClient: z.boolean().nullish(),
+  secret: z.string().min(1).nullish(),
+  serviceAccountsEnabled: z.boolean().nullish(),
+  directAccessGrantsEnabled: z.boolean().nullish(),
+  implicitFlowEnabled: z.boolean().nullish(),
+  consentRequired: z.boolean().nullish(),
+  fullScopeAllowed: z.boolean().nullish(),
+  defaultClientScopes: clientScopeNames.nullish(),
+  optionalClientScopes: clientScopeNames.nullish(),
+  clientAuthenticatorType: clientAuthenticatorType.nullish(),
+  frontchannelLogout: z.boolean().nullish(),
+  redirectUris: z.array(problem(redirectUriProblem)).nullish(),
+  webOrigins: z.array(problem(webOriginProblem)).nullish(),
+  protocolMappers: protocolMapperList.nullish(),
+  attributes: z
+    .object({
+      "post.logout.redirect.uris": postLogoutRedirectUris.nullish(),
+      "pkce.code.challenge.method": pkceMethod.nullish(),
+      "access.token.signed.response.alg": signingAlg.nullish(),
+      "id.token.signed.response.alg": signingAlg.nullish(),
+      "oauth2.device.authorization.grant.enabled": flagAttribute.nullish(),
+      "standard.token.exchange.enabled": flagAttribute.nullish(),
+      "dpop.bound.access.tokens": flagAttribute.nullish(),
+      "access.token.lifespan": lifespanAttribute.nullish(),
+      "client.session.idle.timeout": lifespanAttribute.nullish(),
+      "client.session.max.lifespan": lifespanAttribute.nullish(),
+      ...clientAuthenticationAttributes,
+      "backchannel.logout.url": logoutUrl.nullish(),
+      "backchannel.logout.session.required": booleanAttribute.nullish(),
+      "frontchannel.logout.url": logoutUrl.nullish(),
+      "frontchannel.logout.session.required": booleanAttribute.nullish(),
+      "resource.indicators": resourceIndicators.nullish(),
+    })
+    .nullish(),
+});
+
+/**
+ * The rules across a client's fields. A file must carry a confidential client's secret; the
+ * admin API makes one up when none is given, as Keycloak does.
+ */
+export function clientRules(secretRequired: boolean) {
+  return (value: z.infer<typeof clientFields>, ctx: z.RefinementCtx) => {
     const authenticator = value.clientAuthenticatorType ?? "client-secret";
-    if (!value.publicClient && authenticator !== "client-jwt" && !value.secret) {
+    if (secretRequired && !value.publicClient && authenticator !== "client-jwt" && !value.secret) {
       const message = "a confidential client (publicClient false) needs a secret";
       ctx.addIssue({ code: "custom", path: ["secret"], message });
     }
@@ -161,7 +168,10 @@ const client = z
         'client-jwt needs "use.jwks.string" with "jwks.string", or "use.jwks.url" with "jwks.url"';
       ctx.addIssue({ code: "custom", path: ["attributes"], message });
     }
-  });
+  };
+}
+
+const client = clientFields.superRefine(clientRules(true));
 
 const hashedFields = ["hashedSaltedValue", "secretData", "credentialData"] as const;
 

@@ -75,6 +75,7 @@ export async function clientRow(
     realmId,
     clientId: rep.clientId,
     name: rep.name ?? null,
+    description: rep.description ?? null,
     enabled: rep.enabled ?? true,
     publicClient,
     // Keycloak ignores the secret of a public client; so does Latchkey.

@@ -105,4 +105,38 @@ describe("the admin API driven by @keycloak/keycloak-admin-client", () => {
     const claims = decodeJwt(tokens.access_token);
     expect((claims.realm_access as { roles: string[] }).roles).toContain("editor");
   });
+
+  it("creates a client and a client role; the user's token from it carries the role", async () => {
+    const { id } = await admin.clients.create({
+      clientId: "reports",
+      directAccessGrantsEnabled: true,
+    });
+    const secret = await admin.clients.getClientSecret({ id });
+    expect(secret.value).toBeTruthy();
+    await admin.clients.createRole({ id, name: "viewer" });
+    const role = await admin.clients.findRole({ id, roleName: "viewer" });
+    await admin.users.addClientRoleMappings({
+      id: userId,
+      clientUniqueId: id,
+      roles: [{ id: role?.id ?? "", name: "viewer" }],
+    });
+    const mappings = await admin.users.listRoleMappings({ id: userId });
+    expect(
+      mappings.clientMappings?.reports?.mappings?.map((r: { name?: string }) => r.name),
+    ).toEqual(["viewer"]);
+
+    const basic = btoa(`reports:${encodeURIComponent(secret.value ?? "")}`);
+    const response = await fetch(`${latchkey.issuer(REALM)}/protocol/openid-connect/token`, {
+      method: "POST",
+      headers: { authorization: `Basic ${basic}` },
+      body: new URLSearchParams({
+        grant_type: "password",
+        username: person.email,
+        password: person.password,
+      }),
+    });
+    const tokens = (await response.json()) as { access_token: string };
+    const claims = decodeJwt(tokens.access_token);
+    expect(claims.resource_access).toMatchObject({ reports: { roles: ["viewer"] } });
+  });
 });
