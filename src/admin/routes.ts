@@ -8,6 +8,7 @@ import { adminAuthentication } from "./auth";
 import { AdminError, adminErrorResponse } from "./errors";
 import { eventRoutes } from "./events";
 import { groupRoutes } from "./groups";
+import { realmExportRoutes } from "./realm-export";
 import { realmRoutes, realmsRoutes } from "./realms";
 import { roleByIdRoutes, roleRoutes } from "./roles";
 import { userRoutes } from "./users";
@@ -53,3 +54,4 @@ adminRoutes.route("/realms/:realm/attack-detection/brute-force", attackDetection
 adminRoutes.route("/realms/:realm/roles", roleRoutes);
 adminRoutes.route("/realms/:realm/roles-by-id", roleByIdRoutes);
 adminRoutes.route("/realms/:realm/groups", groupRoutes);
+adminRoutes.route("/realms/:realm", realmExportRoutes);

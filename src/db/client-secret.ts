@@ -26,3 +26,11 @@ export async function clientSecretKey(
   const secret = await unseal(keyEncryptionSecret, client.secretSealed, aad(client.id));
   return new TextEncoder().encode(secret);
 }
+
+/** The client's secret in plain text, for an export asked to carry secrets. */
+export function unsealClientSecret(
+  keyEncryptionSecret: string,
+  client: { id: string; secretSealed: string },
+): Promise<string> {
+  return unseal(keyEncryptionSecret, client.secretSealed, aad(client.id));
+}

@@ -140,12 +140,24 @@ const client = z
         "frontchannel.logout.url": logoutUrl.nullish(),
         "frontchannel.logout.session.required": booleanAttribute.nullish(),
         "resource.indicators": resourceIndicators.nullish(),
+        /** Latchkey's own: a client secret's SHA-256, as an export with secrets carries it. */
+        "latchkey.secret.sha256": z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{43}$/, "must be a base64url SHA-256")
+          .nullish(),
       })
       .nullish(),
   })
   .superRefine((value, ctx) => {
     const authenticator = value.clientAuthenticatorType ?? "client-secret";
-    if (!value.publicClient && authenticator !== "client-jwt" && !value.secret) {
+    // Keycloak's exports mask secrets; importing the mask would make it everyone's secret.
+    if (value.secret === "**********") {
+      const message =
+        "the secret is masked (**********): export with secrets, or give the client's secret";
+      ctx.addIssue({ code: "custom", path: ["secret"], message });
+    }
+    const secretHash = value.attributes?.["latchkey.secret.sha256"];
+    if (!value.publicClient && authenticator !== "client-jwt" && !value.secret && !secretHash) {
       const message = "a confidential client (publicClient false) needs a secret";
       ctx.addIssue({ code: "custom", path: ["secret"], message });
     }
