@@ -8,12 +8,14 @@ import { adminAuthentication } from "./auth";
 import { AdminError, adminErrorResponse } from "./errors";
 import { eventRoutes } from "./events";
 import { groupRoutes } from "./groups";
+import { partialImportRoutes } from "./partial-import";
 import { realmExportRoutes } from "./realm-export";
 import { realmRoutes, realmsRoutes } from "./realms";
 import { roleByIdRoutes, roleRoutes } from "./roles";
 import { userRoutes } from "./users";
 
 const MAX_ADMIN_BODY_BYTES = 256 * 1024;
+const MAX_IMPORT_BODY_BYTES = 2 * 1024 * 1024;
 
 /** Loads the realm an admin path names; an unknown one is Keycloak's 404. */
 const targetRealm: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -35,12 +37,17 @@ adminRoutes.use("*", async (c, next) => {
   await next();
 });
 // A user or group representation is a few kilobytes; D1 refuses rows of about 2 MB anyway.
-adminRoutes.use(
-  "*",
-  bodyLimit({
-    maxSize: MAX_ADMIN_BODY_BYTES,
-    onError: (c) => adminErrorResponse(c, new AdminError(413, "The body is larger than 256 KiB.")),
-  }),
+const adminBodyLimit = bodyLimit({
+  maxSize: MAX_ADMIN_BODY_BYTES,
+  onError: (c) => adminErrorResponse(c, new AdminError(413, "The body is larger than 256 KiB.")),
+});
+// A partial import carries many representations, each written as its own rows.
+const importBodyLimit = bodyLimit({
+  maxSize: MAX_IMPORT_BODY_BYTES,
+  onError: (c) => adminErrorResponse(c, new AdminError(413, "The body is larger than 2 MiB.")),
+});
+adminRoutes.use("*", (c, next) =>
+  (c.req.path.endsWith("/partialImport") ? importBodyLimit : adminBodyLimit)(c, next),
 );
 adminRoutes.use("*", adminAuthentication);
 adminRoutes.use("/realms/:realm/*", targetRealm);
@@ -55,3 +62,4 @@ adminRoutes.route("/realms/:realm/roles", roleRoutes);
 adminRoutes.route("/realms/:realm/roles-by-id", roleByIdRoutes);
 adminRoutes.route("/realms/:realm/groups", groupRoutes);
 adminRoutes.route("/realms/:realm", realmExportRoutes);
+adminRoutes.route("/realms/:realm", partialImportRoutes);
