@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../../src/config";
+import { sha256 } from "../../../src/crypto/digest";
 import { database } from "../../../src/db/client";
 import { listDataAccess } from "../../../src/events/data-access";
 import { clearRealmCache } from "../../../src/http/realm-context";
@@ -138,8 +139,22 @@ describe("realm export (Keycloak's partial-export)", () => {
       { keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET },
     );
     clearRealmCache();
+    const copyId = await realmId(copy);
 
     await expect(passwordToken(copy, "cli", "ada", USER_PASSWORD)).resolves.toBeTypeOf("string");
     await expect(passwordToken(copy, "cli", "ada", "wrong password")).rejects.toThrow("no token");
+    const copied = await db.query.clients.findFirst({
+      where: (c, { and, eq }) => and(eq(c.realmId, copyId), eq(c.clientId, "backend")),
+    });
+    expect(copied?.secretHash).toBe(await sha256(BACKEND_SECRET));
+  });
+
+  it("refuses a secret hash attribute that is not a SHA-256", async () => {
+    const file = {
+      realm: `bad-hash-${crypto.randomUUID().slice(0, 8)}`,
+      clients: [{ clientId: "api", attributes: { "latchkey.secret.sha256": "abc" } }],
+    };
+
+    await expect(importRealm(db, file)).rejects.toThrow("must be a base64url SHA-256");
   });
 });
