@@ -1,3 +1,5 @@
+import { REALM_MANAGEMENT } from "../admin/permissions";
+import { defaultRoleName } from "../db/roles";
 import { serviceAccountUsername } from "../db/users";
 import { clashingUser, type ExistingResources } from "./existing-resources";
 import type { RealmRepresentation } from "./representation";
@@ -16,6 +18,8 @@ export interface PartialImportResult {
 /** A resource exists and the policy is FAIL: Keycloak's 409. */
 export class ResourceExistsError extends Error {}
 
+const isManagement = (clientId: string) => clientId === REALM_MANAGEMENT;
+
 const LABELS: Record<PartialImportResult["resourceType"], string> = {
   USER: "User",
   CLIENT: "Client",
@@ -32,15 +36,23 @@ const LABELS: Record<PartialImportResult["resourceType"], string> = {
  */
 export function planPartialImport(
   rep: RealmRepresentation,
-  realm: { id: string },
+  realm: { id: string; name: string },
   existing: ExistingResources,
   policy: Exclude<IfResourceExists, "OVERWRITE">,
 ) {
   const skipped: PartialImportResult[] = [];
-  const keep = (type: PartialImportResult["resourceType"], name: string, id?: string) => {
+  const builtIns = new Set(["offline_access", "uma_authorization", defaultRoleName(realm.name)]);
+  const keep = (
+    type: PartialImportResult["resourceType"],
+    name: string,
+    id?: string,
+    builtIn = false,
+  ) => {
     if (id === undefined) return true;
-    if (policy === "FAIL")
+    // Every realm has Keycloak's built-ins, so every export names them: they never fail a file.
+    if (policy === "FAIL" && !builtIn) {
       throw new ResourceExistsError(`${LABELS[type]} '${name}' already exists`);
+    }
     skipped.push({ action: "SKIPPED", resourceType: type, resourceName: name, id });
     return false;
   };
@@ -54,16 +66,21 @@ export function planPartialImport(
     (scope) => scope.skipped || keep("CLIENT_SCOPE", scope.name, scopeIds.get(scope.name)),
   );
   const clients = (rep.clients ?? []).filter((client) =>
-    keep("CLIENT", client.clientId, clientIds.get(client.clientId)),
+    keep("CLIENT", client.clientId, clientIds.get(client.clientId), isManagement(client.clientId)),
   );
   const realmRoles = (rep.roles?.realm ?? []).filter((role) =>
-    keep("REALM_ROLE", role.name, roleId(realm.id, role.name)),
+    keep("REALM_ROLE", role.name, roleId(realm.id, role.name), builtIns.has(role.name)),
   );
   const clientRoles = Object.fromEntries(
     Object.entries(rep.roles?.client ?? {}).map(([clientId, list]) => [
       clientId,
       list.filter((role) =>
-        keep("CLIENT_ROLE", role.name, roleId(clientIds.get(clientId), role.name)),
+        keep(
+          "CLIENT_ROLE",
+          role.name,
+          roleId(clientIds.get(clientId), role.name),
+          isManagement(clientId),
+        ),
       ),
     ]),
   );
