@@ -57,8 +57,11 @@ export function planPartialImport(
     return false;
   };
   const clientIds = new Map(existing.clients.map((client) => [client.clientId, client.id]));
+  const roleIds = new Map(
+    existing.roles.map((role) => [`${role.containerId}/${role.name}`, role.id]),
+  );
   const roleId = (containerId: string | undefined, name: string) =>
-    existing.roles.find((role) => role.containerId === containerId && role.name === name)?.id;
+    roleIds.get(`${containerId}/${name}`);
   const scopeIds = new Map(existing.clientScopes.map((scope) => [scope.name, scope.id]));
   const groupIds = new Map(existing.groups.map((group) => [group.path, group.id]));
 

@@ -95,7 +95,7 @@ describe("partial import (Keycloak's partialImport)", () => {
     expect(skipped.every((r) => r.id.length > 0)).toBe(true);
   });
 
-  it("refuses the whole file with 409 under FAIL when one resource exists, writing nothing", async () => {
+  it("refuses the whole file with 409 under FAIL when one resource exists", async () => {
     const realm = await seedAdminRealm();
     const token = await masterAdminToken();
     const file = { ...newResources(), users: [{ username: "ada" }] };
@@ -109,6 +109,30 @@ describe("partial import (Keycloak's partialImport)", () => {
       method: "POST",
     });
     expect(JSON.stringify(await clients.json())).not.toContain("reports");
+  });
+
+  it("imports a realm's export under FAIL into a new realm, skipping Keycloak's built-ins", async () => {
+    const source = await seedAdminRealm(["realm-admin"]);
+    const token = await masterAdminToken();
+    const query = "exportClients=true&exportGroupsAndRoles=true&includeUsers=true";
+    const exported = await adminFetch(`/${source.name}/partial-export?${query}`, token, {
+      method: "POST",
+    });
+    const file = (await exported.json()) as Record<string, unknown>;
+    const target = `${source.name}-to`;
+    expect((await adminSend("POST", "", token, { realm: target })).status).toBe(201);
+
+    const response = await importInto(target, token, { ...file, ifResourceExists: "FAIL" });
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Results;
+    const skipped = body.results.filter((r) => r.action === "SKIPPED");
+    expect(skipped.map((r) => r.resourceName)).toEqual(
+      expect.arrayContaining(["offline_access", "realm-management", "realm-admin"]),
+    );
+    expect(body.results).toContainEqual(
+      expect.objectContaining({ action: "ADDED", resourceType: "USER", resourceName: "ada" }),
+    );
   });
 
   it("writes nothing when a user names a role the realm does not have (400)", async () => {
