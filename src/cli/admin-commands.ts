@@ -45,7 +45,8 @@ export async function importCommand(client: AdminClient, command: Command<"impor
   const path = `/${encodeURIComponent(name)}`;
 
   const found = await client.call("GET", path);
-  if (found.status === 404) {
+  const created = found.status === 404;
+  if (created) {
     const settings = Object.fromEntries(
       Object.entries(rep).filter(([key]) => !RESOURCES.includes(key)),
     );
@@ -56,7 +57,17 @@ export async function importCommand(client: AdminClient, command: Command<"impor
   }
 
   const body = { ...rep, ifResourceExists: command.ifExists };
-  const report = (await client.expect("POST", `${path}/partialImport`, body)) as ImportReport;
+  let report: ImportReport;
+  try {
+    report = (await client.expect("POST", `${path}/partialImport`, body)) as ImportReport;
+  } catch (error) {
+    // The realm stays, with its settings only: say how to go on.
+    if (created && error instanceof CliError) {
+      const next = `realm "${name}" was created, but nothing was imported into it`;
+      throw new CliError(`${error.message}\n${next}`);
+    }
+    throw error;
+  }
   for (const line of describe(report)) print(line);
 }
 
