@@ -111,7 +111,7 @@ describe("partial import (Keycloak's partialImport)", () => {
     expect(JSON.stringify(await clients.json())).not.toContain("reports");
   });
 
-  it("imports a realm's export under FAIL into a new realm, skipping Keycloak's built-ins", async () => {
+  it("imports an export under FAIL into a new realm, skipping Keycloak's built-ins", async () => {
     const source = await seedAdminRealm(["realm-admin"]);
     const token = await masterAdminToken();
     const query = "exportClients=true&exportGroupsAndRoles=true&includeUsers=true";
