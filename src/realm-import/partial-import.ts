@@ -1,3 +1,4 @@
+import { inArray } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { Realm } from "../db/realms";
 import { defaultMemberships } from "../db/roles";
@@ -158,6 +159,9 @@ export async function partialImport(
       .filter((group) => !group.parentId)
       .map((group) => result("GROUP", group.name, group.id)),
     ...people.map(({ user }) => result("USER", user.username, user.id)),
+    ...(await serviceAccountsOf(db, clientRows)).map((user) =>
+      result("USER", user.username, user.id),
+    ),
   ];
   return {
     overwritten: 0,
@@ -170,6 +174,23 @@ export async function partialImport(
       return count > 0 ? [{ field, count }] : [];
     }),
   };
+}
+
+/** The service accounts the import made with new clients, for the report. */
+async function serviceAccountsOf(db: Database, clientRows: readonly { id: string }[]) {
+  const found: { id: string; username: string }[] = [];
+  const ids = clientRows.map((row) => row.id);
+  // D1 binds at most 100 parameters per statement.
+  for (let at = 0; at < ids.length; at += 90) {
+    const some = ids.slice(at, at + 90);
+    found.push(
+      ...(await db
+        .select({ id: users.id, username: users.username })
+        .from(users)
+        .where(inArray(users.serviceAccountClientId, some))),
+    );
+  }
+  return found;
 }
 
 function result(

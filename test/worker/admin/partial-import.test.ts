@@ -24,7 +24,10 @@ const BOB_PASSWORD = "bob password 1";
 /** A file adding a client, a role, a group and bob, plus an identity provider. */
 function newResources() {
   return {
-    clients: [{ clientId: "reports", publicClient: true, redirectUris: ["https://r.example/cb"] }],
+    clients: [
+      { clientId: "reports", publicClient: true, redirectUris: ["https://r.example/cb"] },
+      { clientId: "batch", secret: "batch secret 1", serviceAccountsEnabled: true },
+    ],
     roles: { realm: [{ name: "auditor" }] },
     groups: [{ name: "audit", realmRoles: ["auditor"], subGroups: [{ name: "eu" }] }],
     users: [
@@ -60,12 +63,14 @@ describe("partial import (Keycloak's partialImport)", () => {
 
     expect(response.status).toBe(200);
     const body = (await response.json()) as Results;
-    expect(body).toMatchObject({ added: 4, skipped: 0, overwritten: 0 });
+    expect(body).toMatchObject({ added: 6, skipped: 0, overwritten: 0 });
     expect(body.results.map((r) => [r.action, r.resourceType, r.resourceName])).toEqual([
       ["ADDED", "CLIENT", "reports"],
+      ["ADDED", "CLIENT", "batch"],
       ["ADDED", "REALM_ROLE", "auditor"],
       ["ADDED", "GROUP", "audit"],
       ["ADDED", "USER", "bob"],
+      ["ADDED", "USER", "service-account-batch"],
     ]);
     expect(body.unsupported).toEqual([{ field: "identityProviders", count: 1 }]);
     await expect(passwordToken(realm.name, "cli", "bob", BOB_PASSWORD)).resolves.toBeTypeOf(
