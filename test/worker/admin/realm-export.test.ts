@@ -21,11 +21,14 @@ const db = database((env as unknown as Env).DB);
 
 beforeAll(bootstrapMaster);
 
+const WEBHOOK_SECRET = `whsec_${btoa("0123456789abcdef01234567")}`;
+
 type Exported = {
   realm: string;
   clients?: { clientId: string; secret?: string; attributes: Record<string, string> }[];
   roles?: { realm: { name: string; composites?: { realm: string[] } }[] };
   groups?: { name: string; path: string; realmRoles: string[] }[];
+  webhooks?: { url: string; secret?: string }[];
   users?: { username: string; groups: string[]; realmRoles: string[]; credentials?: unknown[] }[];
 };
 
@@ -42,6 +45,7 @@ function seedExportRealm(adaRoles: string[] = ["realm-admin"]) {
     groups: [{ name: "staff", realmRoles: ["editor"] }],
     userGroups: ["/staff"],
     userRealmRoles: ["reader"],
+    settings: { webhooks: [{ url: "https://hooks.example/latchkey", secret: WEBHOOK_SECRET }] },
   });
 }
 
@@ -93,6 +97,7 @@ describe("realm export (Keycloak's partial-export)", () => {
     expect(ada?.groups).toEqual(["/staff"]);
     expect(ada?.realmRoles).toEqual(["reader"]);
     expect(ada?.credentials).toBeUndefined();
+    expect(body.webhooks).toEqual([{ url: "https://hooks.example/latchkey", eventTypes: [] }]);
     const id = await realmId(realm.name);
     const trail = await eventually(async () => {
       const users = await db.query.users.findFirst({
@@ -131,6 +136,7 @@ describe("realm export (Keycloak's partial-export)", () => {
     expect(ada?.credentials).toEqual([expect.objectContaining({ type: "password" })]);
     const backend = body.clients?.find((client) => client.clientId === "backend");
     expect(backend?.attributes["latchkey.secret.sha256"]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(body.webhooks?.[0]?.secret).toBe(WEBHOOK_SECRET);
 
     const copy = `${realm.name}-copy`;
     await importRealm(

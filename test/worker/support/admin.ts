@@ -45,6 +45,8 @@ export interface AdminRealmExtras {
   groups?: Record<string, unknown>[];
   userGroups?: string[];
   userRealmRoles?: string[];
+  /** Other realm fields, e.g. `webhooks`. */
+  settings?: Record<string, unknown>;
 }
 
 /**
@@ -54,6 +56,7 @@ export interface AdminRealmExtras {
 export function seedAdminRealm(adaRoles: string[] = [], extras: AdminRealmExtras = {}) {
   return seedRealm(
     withRealmManagement({
+      ...extras.settings,
       clients: [
         { clientId: "spa", publicClient: true, redirectUris: [SPA_REDIRECT] },
         { clientId: "cli", publicClient: true, directAccessGrantsEnabled: true },
