@@ -41,9 +41,9 @@ export function planPartialImport(
   policy: Exclude<IfResourceExists, "OVERWRITE">,
 ) {
   const skipped: PartialImportResult[] = [];
-  // TODO(partial-import-defaults): the default role is skipped whole and `defaultGroups` is
-  // not read, so a file's extra default-role composites and default groups are not applied
-  // (the CLI's export → import loses them); adding missing composites and flags would close it.
+  // TODO(partial-import-defaults): the default role is skipped whole, so a file's extra
+  // default-role composites are not applied (the CLI's export → import loses them), nor
+  // `defaultGroups` naming groups the realm had; adding the missing links would close it.
   const builtIns = new Set(["offline_access", "uma_authorization", defaultRoleName(realm.name)]);
   const keep = (
     type: PartialImportResult["resourceType"],
@@ -110,6 +110,8 @@ export function planPartialImport(
     roles: { realm: realmRoles, client: clientRoles },
     groups,
     users,
+    // Applied to the groups added (roleGraph marks them); the realm's own are left as they are.
+    defaultGroups: rep.defaultGroups,
     scopeMappings: rep.scopeMappings,
     clientScopeMappings: rep.clientScopeMappings,
   };

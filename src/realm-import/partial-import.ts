@@ -27,6 +27,7 @@ const IMPORTED = [
   "users",
   "scopeMappings",
   "clientScopeMappings",
+  "defaultGroups",
 ] as const;
 
 /**

@@ -38,6 +38,7 @@ function newResources() {
         credentials: [{ type: "password", value: BOB_PASSWORD }],
       },
     ],
+    defaultGroups: ["/audit"],
     identityProviders: [{ alias: "google", providerId: "google" }],
   };
 }
@@ -78,6 +79,14 @@ describe("partial import (Keycloak's partialImport)", () => {
     );
     const groups = await adminFetch(`/${realm.name}/groups?search=eu`, token);
     expect(JSON.stringify(await groups.json())).toContain("/audit/eu");
+    const exported = await adminFetch(
+      `/${realm.name}/partial-export?exportGroupsAndRoles=true`,
+      token,
+      {
+        method: "POST",
+      },
+    );
+    expect(await exported.json()).toMatchObject({ defaultGroups: ["/audit"] });
   });
 
   it("skips what exists with SKIP, naming the existing ids, and adds the rest", async () => {
