@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../config";
 import { type AdminChange, recordAdminEvent } from "../events/admin-events";
-import { recordAdminAccess } from "../events/data-access";
+import { recordAdminAccess, recordAdminReads } from "../events/data-access";
 import { afterResponse } from "../events/record";
 import { logEvent } from "../http/log";
 
@@ -49,4 +49,12 @@ export function auditAccess(
     clientId: admin.clientId,
   };
   recorded(c, recordAdminAccess(c.var.db, access, action));
+}
+
+/** Records an administrator's read of many people's records (a full export), in one batch. */
+export function auditReads(c: Context<AppEnv>, userIds: readonly string[]): void {
+  const admin = c.var.admin;
+  if (!admin || userIds.length === 0) return;
+  const access = { realmId: c.var.realm.id, adminUserId: admin.userId, clientId: admin.clientId };
+  recorded(c, recordAdminReads(c.var.db, access, userIds));
 }

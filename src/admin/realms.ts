@@ -2,8 +2,10 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../config";
+import { deleteRealm } from "../db/realm-delete";
 import type { Realm } from "../db/realms";
 import { realms } from "../db/schema";
+import { logEvent } from "../http/log";
 import { clearRealmCache } from "../http/realm-context";
 import { ImportError } from "../realm-import/import-error";
 import { importRealm } from "../realm-import/import-realm";
@@ -147,5 +149,20 @@ realmRoutes.put("/", async (c) => {
     clearRealmCache();
   }
   auditChange(c, "UPDATE", "REALM", "", update);
+  return c.body(null, 204);
+});
+
+realmRoutes.delete("/", async (c) => {
+  const { admin, realm } = c.var;
+  // Keycloak's rule: deleting a realm takes realm-admin over it from the master realm.
+  if (admin?.realm.name !== MASTER_REALM) throw AdminError.forbidden();
+  requireRole(c, realm.name, "realm-admin");
+  if (realm.name === MASTER_REALM) {
+    throw AdminError.badRequest("The master realm cannot be deleted.");
+  }
+  await deleteRealm(c.var.db, c.env.KEYS, realm.id);
+  clearRealmCache();
+  // The realm's admin events went with it, so the deletion is logged instead.
+  logEvent("admin.realm_deleted", { realm: realm.id, adminUserId: admin.userId });
   return c.body(null, 204);
 });

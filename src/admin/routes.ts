@@ -14,6 +14,8 @@ import { eventRoutes } from "./events";
 import { eventsConfigRoutes } from "./events-config";
 import { groupRoutes } from "./groups";
 import { keyRoutes } from "./keys";
+import { partialImportRoutes } from "./partial-import";
+import { realmExportRoutes } from "./realm-export";
 import { realmRoutes, realmsRoutes } from "./realms";
 import { roleByIdRoutes, roleRoutes } from "./roles";
 import { userProfileRoutes } from "./user-profile";
@@ -21,6 +23,7 @@ import { userRoutes } from "./users";
 import { webhookRoutes } from "./webhooks";
 
 const MAX_ADMIN_BODY_BYTES = 256 * 1024;
+const MAX_IMPORT_BODY_BYTES = 2 * 1024 * 1024;
 
 /** Loads the realm an admin path names; an unknown one is Keycloak's 404. */
 const targetRealm: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -42,12 +45,17 @@ adminRoutes.use("*", async (c, next) => {
   await next();
 });
 // A user or group representation is a few kilobytes; D1 refuses rows of about 2 MB anyway.
-adminRoutes.use(
-  "*",
-  bodyLimit({
-    maxSize: MAX_ADMIN_BODY_BYTES,
-    onError: (c) => adminErrorResponse(c, new AdminError(413, "The body is larger than 256 KiB.")),
-  }),
+const adminBodyLimit = bodyLimit({
+  maxSize: MAX_ADMIN_BODY_BYTES,
+  onError: (c) => adminErrorResponse(c, new AdminError(413, "The body is larger than 256 KiB.")),
+});
+// A partial import carries many representations, each written as its own rows.
+const importBodyLimit = bodyLimit({
+  maxSize: MAX_IMPORT_BODY_BYTES,
+  onError: (c) => adminErrorResponse(c, new AdminError(413, "The body is larger than 2 MiB.")),
+});
+adminRoutes.use("*", (c, next) =>
+  (c.req.path.endsWith("/partialImport") ? importBodyLimit : adminBodyLimit)(c, next),
 );
 adminRoutes.use("*", adminAuthentication);
 adminRoutes.use("/realms/:realm/*", targetRealm);
@@ -72,3 +80,5 @@ adminRoutes.route("/realms/:realm/keys", keyRoutes);
 adminRoutes.route("/realms/:realm/clients", clientRoutes);
 adminRoutes.route("/realms/:realm/users/:id", userClientRoleMappingRoutes);
 adminRoutes.route("/realms/:realm/groups/:groupId", groupClientRoleMappingRoutes);
+adminRoutes.route("/realms/:realm", realmExportRoutes);
+adminRoutes.route("/realms/:realm", partialImportRoutes);

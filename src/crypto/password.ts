@@ -30,7 +30,7 @@ const MAX_P = 16;
 const PHC =
   /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]{11,})\$([A-Za-z0-9+/]{22,})$/;
 
-interface StoredHash {
+export interface StoredHash {
   params: ScryptParams;
   salt: Uint8Array;
   key: Uint8Array;
@@ -95,6 +95,16 @@ const DUMMY_HASH = format(
  */
 export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(password, DUMMY_HASH);
+}
+
+/** The parts of a stored scrypt hash, or undefined when it is not one Latchkey would check. */
+export function readScryptHash(stored: string): StoredHash | undefined {
+  return parse(stored);
+}
+
+/** The stored form of scrypt parameters, salt and key (a PHC string). */
+export function formatScryptHash(params: ScryptParams, salt: Uint8Array, key: Uint8Array) {
+  return format(params, salt, key);
 }
 
 function derive(

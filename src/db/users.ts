@@ -58,6 +58,25 @@ export class DuplicateUserError extends Error {
  * "email as username".
  */
 export async function createUser(db: Database, realmId: string, input: NewUser): Promise<User> {
+  const memberships = input.memberships ?? (await defaultMemberships(db, realmId));
+  const { user, statements } = await newUserStatements(db, realmId, { ...input, memberships });
+  try {
+    await db.batch([db.insert(users).values(user), ...statements]);
+  } catch (error) {
+    throw duplicateOrRethrow(error);
+  }
+  return user;
+}
+
+/**
+ * The row of a new user and the statements that store their password and memberships, for a
+ * caller that writes many users in one batch (inserting the user row first).
+ */
+export async function newUserStatements(
+  db: Database,
+  realmId: string,
+  input: NewUser & { memberships: Memberships },
+) {
   const username = input.username ?? input.email;
   if (!username) throw new Error("a user needs a username or an email");
   const now = Math.floor(Date.now() / 1000);
@@ -80,11 +99,6 @@ export async function createUser(db: Database, realmId: string, input: NewUser):
     input.passwordHash ??
     (input.password === undefined ? null : await hashPassword(input.password));
 
-  const memberships = membershipInserts(
-    db,
-    user.id,
-    input.memberships ?? (await defaultMemberships(db, realmId)),
-  );
   const password =
     secretData === null
       ? []
@@ -97,12 +111,7 @@ export async function createUser(db: Database, realmId: string, input: NewUser):
             createdAt: now,
           }),
         ];
-  try {
-    await db.batch([db.insert(users).values(user), ...password, ...memberships]);
-  } catch (error) {
-    throw duplicateOrRethrow(error);
-  }
-  return user;
+  return { user, statements: [...password, ...membershipInserts(db, user.id, input.memberships)] };
 }
 
 function duplicateOrRethrow(error: unknown): unknown {

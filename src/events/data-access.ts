@@ -83,25 +83,50 @@ export function dataAccessRow(event: RecordedEvent) {
   };
 }
 
-/** Records that an administrator read or changed a person's record (for the admin API). */
-export async function recordAdminAccess(
-  db: Database,
-  access: { realmId: string; userId: string; adminUserId: string; clientId?: string },
-  action: "ADMIN_READ" | "ADMIN_UPDATE",
-  now = Date.now(),
-): Promise<void> {
-  await db.insert(dataAccess).values({
+type AdminAccess = { realmId: string; userId: string; adminUserId: string; clientId?: string };
+
+function adminAccessRow(access: AdminAccess, action: "ADMIN_READ" | "ADMIN_UPDATE", now: number) {
+  return {
     id: randomId(),
     realmId: access.realmId,
     userId: access.userId,
     time: now,
-    accessor: "admin",
+    accessor: "admin" as const,
     clientId: access.clientId ?? null,
     adminUserId: access.adminUserId,
     action,
     claims: [],
     expiresAt: Math.floor(now / 1000) + DATA_ACCESS_RETENTION_SECONDS,
-  });
+  };
+}
+
+/** Records that an administrator read or changed a person's record (for the admin API). */
+export async function recordAdminAccess(
+  db: Database,
+  access: AdminAccess,
+  action: "ADMIN_READ" | "ADMIN_UPDATE",
+  now = Date.now(),
+): Promise<void> {
+  await db.insert(dataAccess).values(adminAccessRow(access, action, now));
+}
+
+// D1 binds at most 100 parameters per statement; a row binds up to 13.
+const ROWS_PER_INSERT = 7;
+
+/** Records an administrator's read of many people at once (a realm export), in one batch. */
+export async function recordAdminReads(
+  db: Database,
+  access: Omit<AdminAccess, "userId">,
+  userIds: readonly string[],
+  now = Date.now(),
+): Promise<void> {
+  const rows = userIds.map((userId) => adminAccessRow({ ...access, userId }, "ADMIN_READ", now));
+  const inserts = [];
+  for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) {
+    inserts.push(db.insert(dataAccess).values(rows.slice(at, at + ROWS_PER_INSERT)));
+  }
+  const [first, ...rest] = inserts;
+  if (first) await db.batch([first, ...rest]);
 }
 
 export type DataAccessRecord = typeof dataAccess.$inferSelect;

@@ -30,6 +30,7 @@ export type LogEvent =
   | "webhook.failed"
   | "webhook.endpoint_disabled"
   | "admin.bootstrapped"
+  | "admin.realm_deleted"
   | "config.invalid"
   | "server.error";
 

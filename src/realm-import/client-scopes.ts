@@ -116,6 +116,7 @@ export const protocolMapperList = z.array(protocolMapper).max(100);
 export const clientScope = z
   .object({
     name: scopeName,
+    description: z.string().max(255).nullish(),
     protocol: z.string().max(64).nullish(),
     attributes: z
       .object({
@@ -186,6 +187,7 @@ export function clientScopeRows(
       id,
       realmId,
       name: entry.name,
+      description: entry.description ?? null,
       includeInTokenScope: entry.attributes?.["include.in.token.scope"] !== "false",
       consentScreenText: entry.attributes?.["consent.screen.text"] || null,
     });

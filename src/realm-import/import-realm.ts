@@ -110,7 +110,7 @@ export async function importRealm(
 }
 
 /** A client-secret-jwt secret is stored sealed; without the deployment secret it cannot be. */
-function checkSealable(rep: RealmRepresentation, secret: string | undefined): void {
+export function checkSealable(rep: RealmRepresentation, secret: string | undefined): void {
   if (secret !== undefined) return;
   const index = (rep.clients ?? []).findIndex(
     (c) => !c.publicClient && c.clientAuthenticatorType === "client-secret-jwt",
@@ -122,7 +122,7 @@ function checkSealable(rep: RealmRepresentation, secret: string | undefined): vo
 }
 
 /** The rows of the realm's roles, composites, groups and scope mappings, in insert order. */
-function roleGraphInserts(db: Database, graph: RoleGraph) {
+export function roleGraphInserts(db: Database, graph: RoleGraph) {
   return [
     ...graph.roles.map((row) => db.insert(roles).values(row)),
     ...graph.composites.map((row) => db.insert(roleComposites).values(row)),
@@ -136,7 +136,7 @@ function roleGraphInserts(db: Database, graph: RoleGraph) {
  * The service account users of the clients that have one, with the roles and groups their
  * entry in the file gives them, or the realm's defaults, as Keycloak gives a new one.
  */
-function serviceAccountInserts(
+export function serviceAccountInserts(
   db: Database,
   rep: RealmRepresentation,
   realmId: string,
@@ -157,7 +157,8 @@ function serviceAccountInserts(
   });
 }
 
-function validate(representation: unknown): RealmRepresentation {
+/** The representation, checked; an ImportError names each bad field. */
+export function validate(representation: unknown): RealmRepresentation {
   const result = realmRepresentation.safeParse(representation);
   if (result.success) return result.data;
 

@@ -6,6 +6,7 @@ import {
   legacyHashProblem,
   type Pbkdf2Digest,
 } from "../crypto/legacy-hash";
+import { formatScryptHash, readScryptHash } from "../crypto/password";
 import { decodeBase64 } from "../crypto/phc-base64";
 
 /** The hash fields of a Keycloak CredentialRepresentation, current and pre-12 layouts. */
@@ -29,7 +30,7 @@ const PBKDF2: Record<string, Pbkdf2Digest> = {
   "pbkdf2-sha256": "SHA-256",
   "pbkdf2-sha512": "SHA-512",
 };
-const SUPPORTED = "argon2, bcrypt, pbkdf2, pbkdf2-sha256 or pbkdf2-sha512";
+const SUPPORTED = "argon2, bcrypt, pbkdf2, pbkdf2-sha256, pbkdf2-sha512 or scrypt";
 
 // Keycloak's Argon2 defaults, for exports that leave a parameter out.
 const ARGON2_DEFAULTS = { type: "id", version: "1.3", memory: "7168", parallelism: "1" };
@@ -52,7 +53,7 @@ export function importedPasswordHash(credential: HashedCredential): string | Has
   const fields = readFields(credential);
   if (!Array.isArray(fields)) {
     const hash = toLegacyHash(fields);
-    if (Array.isArray(hash)) return hash;
+    if (Array.isArray(hash) || typeof hash === "string") return hash;
     const problem = legacyHashProblem(hash);
     if (problem === undefined) return formatLegacyHash(hash);
     return [
@@ -100,7 +101,7 @@ function readFields(credential: HashedCredential): Fields | HashIssue[] {
   };
 }
 
-function toLegacyHash(fields: Fields): LegacyHash | HashIssue[] {
+function toLegacyHash(fields: Fields): LegacyHash | string | HashIssue[] {
   const { algorithm, at } = fields;
   if (typeof algorithm !== "string") {
     return [{ path: at.algorithm, message: `the algorithm is missing; use ${SUPPORTED}` }];
@@ -109,6 +110,7 @@ function toLegacyHash(fields: Fields): LegacyHash | HashIssue[] {
     return [{ path: at.value, message: "the hashed value is missing" }];
   }
   if (algorithm === "bcrypt") return { kind: "bcrypt", text: fields.value };
+  if (algorithm === "scrypt") return scryptHash(fields);
 
   const digest = PBKDF2[algorithm];
   if (!digest && algorithm !== "argon2") {
@@ -154,6 +156,24 @@ function argon2Hash(
     return [{ path, message: `hashLength ${hashLength} does not match the stored hash` }];
   }
   return { kind: "argon2", type: type as Argon2Type, version, m, t, p, salt, key };
+}
+
+/**
+ * Latchkey's own scrypt hashes, as its export writes them: N = 2^ln, r and p as additional
+ * parameters. Kept as they are, in Latchkey's stored form, when their cost is in bounds.
+ */
+function scryptHash(fields: Fields): string | HashIssue[] {
+  const number = (name: string) => Number(single(fields.parameters[name]));
+  const params = { ln: number("ln"), r: number("r"), p: number("p") };
+  const key = decodeBase64(String(fields.value));
+  const salt = typeof fields.salt === "string" ? decodeBase64(fields.salt) : undefined;
+  const stored =
+    key && salt && Object.values(params).every(Number.isSafeInteger)
+      ? formatScryptHash(params, salt, key)
+      : "";
+  if (readScryptHash(stored)) return stored;
+  const message = "is not a scrypt hash Latchkey can check (ln, r, p, salt and value)";
+  return [{ path: fields.at.value, message }];
 }
 
 /** Keycloak writes additionalParameters as a multivalued map: {"memory": ["7168"]}. */

@@ -141,6 +141,11 @@ export const clientFields = z.object({
       "frontchannel.logout.url": logoutUrl.nullish(),
       "frontchannel.logout.session.required": booleanAttribute.nullish(),
       "resource.indicators": resourceIndicators.nullish(),
+      /** Latchkey's own: a client secret's SHA-256, as an export with secrets carries it. */
+      "latchkey.secret.sha256": z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{43}$/, "must be a base64url SHA-256")
+        .nullish(),
     })
     .nullish(),
 });
@@ -152,7 +157,15 @@ export const clientFields = z.object({
 export function clientRules(secretRequired: boolean) {
   return (value: z.infer<typeof clientFields>, ctx: z.RefinementCtx) => {
     const authenticator = value.clientAuthenticatorType ?? "client-secret";
-    if (secretRequired && !value.publicClient && authenticator !== "client-jwt" && !value.secret) {
+    // Keycloak's exports mask secrets; importing the mask would make it everyone's secret.
+    if (value.secret === "**********") {
+      const message =
+        "the secret is masked (**********): export with secrets, or give the client's secret";
+      ctx.addIssue({ code: "custom", path: ["secret"], message });
+    }
+    const secretHash = value.attributes?.["latchkey.secret.sha256"];
+    const confidential = !value.publicClient && authenticator !== "client-jwt";
+    if (secretRequired && confidential && !value.secret && !secretHash) {
       const message = "a confidential client (publicClient false) needs a secret";
       ctx.addIssue({ code: "custom", path: ["secret"], message });
     }

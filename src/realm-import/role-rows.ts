@@ -5,7 +5,7 @@ import { ImportError } from "./import-error";
 import type { RealmRepresentation, UserRepresentation } from "./representation";
 import type { GroupRepresentation } from "./role-representation";
 
-type GroupRow = typeof groups.$inferInsert & { id: string };
+export type GroupRow = typeof groups.$inferInsert & { id: string; path: string };
 type Path = PropertyKey[];
 
 /** The rows of a realm's roles, groups and scope mappings, every reference resolved. */
@@ -29,9 +29,12 @@ export function roleGraph(
   rep: RealmRepresentation,
   realm: { id: string; name: string },
   clientRows: readonly { id: string; clientId: string }[],
+  existing: ExistingRoleRows = { roles: [], groups: [] },
 ): RoleGraph {
   const clientIds = new Map(clientRows.map((row) => [row.clientId, row.id]));
   const index = new RoleIndex(realm.id, clientIds);
+  // A partial import adds to a realm: what it names may already be there.
+  for (const role of existing.roles) index.addExisting(role);
   const composites = new Map<string, Set<string>>();
 
   const fileRoles: [Path, { name: string; composites?: Composites | null }][] = [];
@@ -66,7 +69,7 @@ export function roleGraph(
   }
   refuseCycles(composites, index);
 
-  const tree = groupTree(rep.groups ?? [], realm.id, index);
+  const tree = groupTree(rep.groups ?? [], realm.id, index, existing.groups);
   (rep.defaultGroups ?? []).forEach((path, i) => {
     const group = tree.byPath.get(path);
     if (!group) throw ImportError.at(["defaultGroups", i], `no group "${path}" in this realm`);
@@ -97,6 +100,12 @@ export function roleGraph(
     },
     defaultRoleId: defaultRole.id,
   };
+}
+
+/** The roles and groups a realm already has, which a partial import's file may name. */
+export interface ExistingRoleRows {
+  roles: readonly Role[];
+  groups: readonly GroupRow[];
 }
 
 interface Composites {
@@ -130,6 +139,11 @@ class RoleIndex {
     };
     this.roles.set(key, role);
     this.byPath.set(JSON.stringify(path), role);
+  }
+
+  /** A role the realm already has. */
+  addExisting(role: Role) {
+    this.roles.set(`${role.containerId}/${role.name}`, role);
   }
 
   /** A built-in role, unless the file defines its own of that name. */
@@ -200,10 +214,15 @@ function refuseCycles(composites: Map<string, Set<string>>, index: RoleIndex) {
   for (const id of composites.keys()) visit(id, []);
 }
 
-function groupTree(list: readonly GroupRepresentation[], realmId: string, index: RoleIndex) {
+function groupTree(
+  list: readonly GroupRepresentation[],
+  realmId: string,
+  index: RoleIndex,
+  existing: readonly GroupRow[],
+) {
   const rows: GroupRow[] = [];
   const roles: { groupId: string; roleId: string }[] = [];
-  const byPath = new Map<string, GroupRow>();
+  const byPath = new Map<string, GroupRow>(existing.map((group) => [group.path, group]));
 
   const walk = (entries: readonly GroupRepresentation[], parent: GroupRow | null, at: Path) => {
     entries.forEach((entry, i) => {

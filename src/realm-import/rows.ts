@@ -79,7 +79,7 @@ export async function clientRow(
     enabled: rep.enabled ?? true,
     publicClient,
     // Keycloak ignores the secret of a public client; so does Latchkey.
-    secretHash: !publicClient && rep.secret ? await sha256(rep.secret) : null,
+    secretHash: publicClient ? null : await secretHashOf(rep),
     redirectUris,
     postLogoutRedirectUris: expandPlus(postLogout, redirectUris),
     webOrigins: expandPlus(webOrigins, originsOf(redirectUris)),
@@ -140,6 +140,12 @@ export function newUser(rep: UserRepresentation): NewUser {
     password: password?.value ?? undefined,
     passwordHash: password?.hash ?? undefined,
   };
+}
+
+/** The secret's SHA-256, or the one an export with secrets carried. */
+async function secretHashOf(rep: ClientRepresentation): Promise<string | null> {
+  if (rep.secret) return sha256(rep.secret);
+  return rep.attributes?.["latchkey.secret.sha256"] ?? null;
 }
 
 function knownScopes(

@@ -63,7 +63,15 @@ describe("realm import of hashed passwords names the JSON path of each bad crede
 
     expect(await refusal(credential)).toBe(
       `${at}.credentialData: "md5" is not supported; ` +
-        "use argon2, bcrypt, pbkdf2, pbkdf2-sha256 or pbkdf2-sha512",
+        "use argon2, bcrypt, pbkdf2, pbkdf2-sha256, pbkdf2-sha512 or scrypt",
+    );
+  });
+
+  it("refuses a Latchkey scrypt hash without its cost parameters", async () => {
+    const credential = keycloak({ value, salt }, { hashIterations: 1, algorithm: "scrypt" });
+
+    expect(await refusal(credential)).toBe(
+      `${at}.secretData: is not a scrypt hash Latchkey can check (ln, r, p, salt and value)`,
     );
   });
 

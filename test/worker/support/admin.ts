@@ -38,24 +38,40 @@ export function masterAdminToken(): Promise<string> {
   return passwordToken("master", "admin-cli", ADMIN_USERNAME, ADMIN_PASSWORD);
 }
 
+/** What a test adds to the admin realm: clients, roles, groups and ada's groups and roles. */
+export interface AdminRealmExtras {
+  clients?: Record<string, unknown>[];
+  roles?: { realm?: Record<string, unknown>[] };
+  groups?: Record<string, unknown>[];
+  userGroups?: string[];
+  userRealmRoles?: string[];
+  /** Other realm fields, e.g. `webhooks`. */
+  settings?: Record<string, unknown>;
+}
+
 /**
  * A realm with `realm-management`, a direct-access client `cli` and the user `ada`, who
- * holds the given `realm-management` roles; `settings` go into its representation.
+ * holds the given `realm-management` roles, with `extras` added.
  */
-export function seedAdminRealm(adaRoles: string[] = [], settings: Record<string, unknown> = {}) {
+export function seedAdminRealm(adaRoles: string[] = [], extras: AdminRealmExtras = {}) {
   return seedRealm(
     withRealmManagement({
-      ...settings,
+      ...extras.settings,
       clients: [
         { clientId: "spa", publicClient: true, redirectUris: [SPA_REDIRECT] },
         { clientId: "cli", publicClient: true, directAccessGrantsEnabled: true },
+        ...(extras.clients ?? []),
       ],
+      roles: extras.roles,
+      groups: extras.groups,
       users: [
         {
           username: "ada",
           email: USER_EMAIL,
           credentials: [{ type: "password", value: USER_PASSWORD }],
           clientRoles: { "realm-management": adaRoles },
+          realmRoles: extras.userRealmRoles,
+          groups: extras.userGroups,
         },
       ],
     }),

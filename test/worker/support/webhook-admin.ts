@@ -8,9 +8,7 @@ export const HOOK = "https://hooks.invalid/latchkey";
 /** A realm where ada holds `roles`, and her admin token; admin events with details are on. */
 export async function adminWith(roles: string[], settings: Record<string, unknown> = {}) {
   const realm = await seedAdminRealm(roles, {
-    adminEventsEnabled: true,
-    adminEventsDetailsEnabled: true,
-    ...settings,
+    settings: { adminEventsEnabled: true, adminEventsDetailsEnabled: true, ...settings },
   });
   const token = await passwordToken(realm.name, "cli", "ada", USER_PASSWORD);
   return { realm: realm.name, token };

@@ -1,0 +1,103 @@
+import type { RealmConfiguration } from "./load";
+import { groupBy, type RoleNamer } from "./role-names";
+
+/** Keycloak's RolesRepresentation: realm roles and client roles by clientId, with composites. */
+export function rolesRepresentation(config: RealmConfiguration, namer: RoleNamer) {
+  const children = groupBy(
+    config.composites,
+    (row) => row.roleId,
+    (row) => row.childRoleId,
+  );
+  const realm: ReturnType<typeof roleRepresentation>[] = [];
+  const client: Record<string, ReturnType<typeof roleRepresentation>[]> = {};
+  for (const role of config.roles) {
+    const entry = roleRepresentation(role, children.get(role.id), namer);
+    if (role.clientId === null) {
+      realm.push(entry);
+      continue;
+    }
+    const clientId = namer.clientId(role.clientId);
+    client[clientId] = [...(client[clientId] ?? []), entry];
+  }
+  return { realm, client };
+}
+
+function roleRepresentation(
+  role: RealmConfiguration["roles"][number],
+  children: string[] | undefined,
+  namer: RoleNamer,
+) {
+  const composites = children ? namer.names(children) : undefined;
+  return {
+    id: role.id,
+    name: role.name,
+    description: role.description ?? undefined,
+    composite: composites !== undefined,
+    clientRole: role.clientId !== null,
+    containerId: role.containerId,
+    composites,
+  };
+}
+
+interface GroupRepresentation {
+  id: string;
+  name: string;
+  path: string;
+  realmRoles: string[];
+  clientRoles: Record<string, string[]>;
+  subGroups: GroupRepresentation[];
+}
+
+/** Keycloak's group tree, each group with its role mappings and subgroups. */
+export function groupsRepresentation(config: RealmConfiguration, namer: RoleNamer) {
+  const roleIds = groupBy(
+    config.groupRoles,
+    (row) => row.groupId,
+    (row) => row.roleId,
+  );
+  const entries = new Map<string, GroupRepresentation>();
+  for (const group of config.groups) {
+    const names = namer.names(roleIds.get(group.id) ?? []);
+    entries.set(group.id, {
+      id: group.id,
+      name: group.name,
+      path: group.path,
+      realmRoles: names.realm,
+      clientRoles: names.client,
+      subGroups: [],
+    });
+  }
+  const top: GroupRepresentation[] = [];
+  for (const group of config.groups) {
+    const entry = entries.get(group.id) as GroupRepresentation;
+    const parent = group.parentId === null ? undefined : entries.get(group.parentId);
+    (parent ? parent.subGroups : top).push(entry);
+  }
+  return top;
+}
+
+/**
+ * Keycloak's `scopeMappings` (realm roles a client may put in its tokens) and
+ * `clientScopeMappings` (client roles, by the client that holds them).
+ */
+export function scopeMappingsRepresentation(config: RealmConfiguration, namer: RoleNamer) {
+  const byClient = groupBy(
+    config.clientScopeRoles,
+    (row) => row.clientId,
+    (row) => row.roleId,
+  );
+  const scopeMappings: { client: string; roles: string[] }[] = [];
+  const clientScopeMappings: Record<string, { client: string; roles: string[] }[]> = {};
+  for (const [clientRowId, roleIds] of byClient) {
+    const client = namer.clientId(clientRowId);
+    const names = namer.names(roleIds);
+    if (names.realm.length > 0) scopeMappings.push({ client, roles: names.realm });
+    for (const [source, list] of Object.entries(names.client)) {
+      clientScopeMappings[source] = [
+        ...(clientScopeMappings[source] ?? []),
+        { client, roles: list },
+      ];
+    }
+  }
+  return { scopeMappings, clientScopeMappings };
+}
