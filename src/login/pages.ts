@@ -56,6 +56,7 @@ export interface RegistrationState {
   values?: { email?: string; firstName?: string; lastName?: string };
   fieldErrors?: Partial<Record<RegisterField, MessageKey>>;
   fieldParams?: Partial<Record<string, Record<string, string>>>;
+  formErrorKey?: MessageKey;
   status?: number;
 }
 
@@ -78,6 +79,7 @@ export async function showRegistrationPage(
     values: state.values ?? {},
     fieldErrors: state.fieldErrors ?? {},
     fieldParams: state.fieldParams,
+    formErrorKey: state.formErrorKey,
     passwordMinLength: PASSWORD_MIN_LENGTH,
   });
   return renderPage(c, page, state.status);
