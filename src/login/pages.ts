@@ -28,6 +28,16 @@ function registrationActionUrl(realm: Realm, params: Params): string {
   return withParams(`/realms/${realm.name}/login-actions/registration`, params);
 }
 
+/** The passkey ceremony endpoints, carrying the pending request like the forms do. */
+function passkeyUrls(realm: Realm, params: Params, ceremony: "authentication" | "registration") {
+  const base = `/realms/${realm.name}/login-actions/passkey`;
+  const action = ceremony === "authentication" ? "authenticate" : "registration";
+  return {
+    action: withParams(`${base}/${action}`, params),
+    optionsUrl: `${base}/${ceremony}-options`,
+  };
+}
+
 function realmName(realm: Realm): string {
   return realm.displayName ?? realm.name;
 }
@@ -48,6 +58,7 @@ export async function showLoginPage(
     csrfToken: await issueCsrfToken(c),
     login: options.login,
     errorKey: options.errorKey,
+    passkey: passkeyUrls(realm, params, "authentication"),
   });
   return renderPage(c, page, options.status);
 }
@@ -81,6 +92,7 @@ export async function showRegistrationPage(
     fieldParams: state.fieldParams,
     formErrorKey: state.formErrorKey,
     passwordMinLength: PASSWORD_MIN_LENGTH,
+    passkey: passkeyUrls(realm, params, "registration"),
   });
   return renderPage(c, page, state.status);
 }
