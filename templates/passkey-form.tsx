@@ -7,13 +7,16 @@ export interface PasskeyFormProps extends Pick<PageProps, "t"> {
   /** Where the script fetches the ceremony's options. */
   optionsUrl: string;
   csrfToken: string;
+  /** Offer passkeys in the username field's autofill (conditional mediation) on load. */
+  autofill?: boolean;
 }
 
 /**
  * The passkey button and the form that carries the browser's credential. Hidden until the
  * passkey script finds WebAuthn, so a page without JavaScript offers only what works.
  */
-export function PasskeyForm({ t, ceremony, action, optionsUrl, csrfToken }: PasskeyFormProps) {
+export function PasskeyForm(props: PasskeyFormProps) {
+  const { t, ceremony, action, optionsUrl, csrfToken } = props;
   const errorId = `passkey-${ceremony}-error`;
   const label = ceremony === "authentication" ? t("passkey.signIn") : t("passkey.signUp");
 
@@ -27,6 +30,7 @@ export function PasskeyForm({ t, ceremony, action, optionsUrl, csrfToken }: Pass
         action={action}
         data-passkey={ceremony}
         data-options={optionsUrl}
+        data-autofill={props.autofill ? "on" : undefined}
         data-error={errorId}
         data-cancelled={t("passkey.cancelled")}
         data-failed={t("passkey.failed")}

@@ -61,7 +61,7 @@ export const passkeyScript = `"use strict";
       event.preventDefault();
       run(form, false);
     });
-    if (form.getAttribute("data-passkey") === "authentication") {
+    if (form.getAttribute("data-autofill") === "on") {
       swa.browserSupportsWebAuthnAutofill().then(function (supported) {
         if (supported) run(form, true);
       });
