@@ -61,6 +61,8 @@ export function LoginPage(props: LoginPageProps) {
           t={t}
           ceremony="authentication"
           csrfToken={props.csrfToken}
+          // After a refusal, autofill waits for the person: it must not offer the same again.
+          autofill={!errorKey}
           {...props.passkey}
         />
       )}

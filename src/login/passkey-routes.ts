@@ -79,8 +79,7 @@ passkeyRoutes.post("/registration-options", async (c) => {
   if (!c.var.realm.registrationAllowed) throw new PageError("error.registrationDisabled", 403);
 
   const started = await startPasskeySignUp(c, form, nowSeconds());
-  if (started.ok && "options" in started) return c.json(started.options);
-  if (started.ok) throw new Error("unreachable");
+  if (started.ok) return c.json(started.options);
   const [field, key] = Object.entries(started.fieldErrors)[0] ?? ["email", "form.fixErrors"];
   const message = c.var.t(key ?? "form.fixErrors", started.fieldParams[field]);
   return c.json({ error: "invalid_request", error_description: message, field }, 400);

@@ -20,7 +20,7 @@ export async function startPasskeySignUp(
   c: Context<AppEnv>,
   form: Params,
   now: number,
-): Promise<PasskeyRegistrationCheck | { ok: true; options: unknown }> {
+): Promise<Extract<PasskeyRegistrationCheck, { ok: false }> | { ok: true; options: unknown }> {
   const check = checkPasskeyRegistration(form);
   if (!check.ok) return check;
   const { email, firstName, lastName } = check.profile;

@@ -73,7 +73,7 @@ describe("passkeys in Chromium with a virtual authenticator, through the OIDC fl
   let page: Page;
   let signedUp: Tokens;
 
-  it("signs a person up with a passkey only, and the app gets tokens with amr hwk, user", async () => {
+  it("signs a person up with a passkey only; the app gets tokens with amr hwk, user", async () => {
     ({ page } = await pageWithAuthenticator());
     const request = await authorizationRequest(config, callback());
     await page.goto(request.url.href);

@@ -105,3 +105,14 @@ describe("LoginPage: passkeys", () => {
     expect(await render()).not.toContain("data-passkey");
   });
 });
+
+describe("LoginPage: passkey autofill after a refusal", () => {
+  const passkey = { action: "/a", optionsUrl: "/o" };
+
+  it("offers autofill on a fresh page and waits for the person after a refusal", async () => {
+    expect(await render({ passkey })).toContain('data-autofill="on"');
+    const refused = await render({ passkey, errorKey: "passkey.unknownCredential" });
+    expect(refused).not.toContain("data-autofill");
+    expect(refused).toContain("This passkey is not registered here.");
+  });
+});
