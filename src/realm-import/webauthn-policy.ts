@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { PASSKEY_ALGORITHMS, type PasskeyPolicySettings } from "../webauthn/policy";
+import {
+  DEFAULT_PASSKEY_POLICY,
+  PASSKEY_ALGORITHMS,
+  type PasskeyPolicySettings,
+} from "../webauthn/policy";
 
 const algorithm = z.enum(Object.keys(PASSKEY_ALGORITHMS) as [keyof typeof PASSKEY_ALGORITHMS], {
   message: `must be one of ${Object.keys(PASSKEY_ALGORITHMS).join(", ")}`,
@@ -65,4 +69,37 @@ export function webauthnPolicyRow(rep: WebauthnPolicyRepresentation): PasskeyPol
   };
   const set = Object.entries(settings).filter(([, value]) => value !== undefined);
   return set.length > 0 ? (Object.fromEntries(set) as PasskeyPolicySettings) : null;
+}
+
+/** Keycloak's passwordless policy fields for a stored policy, defaults filled in. */
+export function webauthnPolicyRepresentation(stored: PasskeyPolicySettings | null) {
+  const policy = { ...DEFAULT_PASSKEY_POLICY, ...(stored ?? {}) };
+  return {
+    webAuthnPolicyPasswordlessRpEntityName: policy.rpEntityName ?? "",
+    webAuthnPolicyPasswordlessRpId: policy.rpId ?? "",
+    webAuthnPolicyPasswordlessSignatureAlgorithms: [...policy.signatureAlgorithms],
+    webAuthnPolicyPasswordlessAttestationConveyancePreference: "none" as const,
+    webAuthnPolicyPasswordlessAuthenticatorAttachment: policy.authenticatorAttachment,
+    webAuthnPolicyPasswordlessRequireResidentKey: policy.requireResidentKey,
+    webAuthnPolicyPasswordlessUserVerificationRequirement: policy.userVerificationRequirement,
+    webAuthnPolicyPasswordlessCreateTimeout: policy.createTimeout ?? 0,
+    webAuthnPolicyPasswordlessExtraOrigins: policy.extraOrigins ?? [],
+    webAuthnPolicyPasswordlessAcceptableAaguids: [] as string[],
+  };
+}
+
+/**
+ * The stored policy after an admin update that names some of the fields: the named ones
+ * replace the current values, the others stay; undefined when the update names none.
+ */
+export function updatedWebauthnPolicy(
+  stored: PasskeyPolicySettings | null,
+  update: WebauthnPolicyRepresentation,
+): PasskeyPolicySettings | null | undefined {
+  const named = Object.entries(update).filter(
+    ([key, value]) => key in webauthnPolicyFields && value !== undefined,
+  );
+  if (named.length === 0) return undefined;
+  const current = webauthnPolicyRepresentation(stored);
+  return webauthnPolicyRow({ ...current, ...Object.fromEntries(named) });
 }
