@@ -4,6 +4,12 @@ import { passkeys } from "./schema";
 
 export type Passkey = typeof passkeys.$inferSelect;
 
+// TODO(passkey-add-to-account): passkeys are only made at sign-up. Adding one to an existing
+// account (after sign-in, or Keycloak's webauthn-register-passwordless required action) must
+// reuse the user's handle from their first passkey and exclude their credential ids.
+// TODO(passkey-account-page): the account console does not list, rename or remove passkeys
+// yet; removing the last way to sign in must be refused there.
+
 /** The passkey a credential id names in a realm, with its owner's id. */
 export async function findPasskey(
   db: Database,

@@ -35,6 +35,9 @@ passkeyRoutes.post("/authentication-options", async (c) => {
   await verifyCsrfToken(c, form.csrf_token);
 
   const { db, realm } = c.var;
+  // TODO(passkey-options-write): the sign-in page asks for these on load for autofill, so
+  // every view of it costs a D1 write; a sealed, stateless challenge with a consumed-set
+  // (or a Durable Object) would move that write to the sign-in itself.
   const options = await authenticationOptions(passkeyPolicy(realm, c.req.url));
   const attempt = startPasskeyAttempt(c);
   await storeChallenge(db, realm.id, attempt, "authentication", options.challenge, nowSeconds());
@@ -62,11 +65,14 @@ passkeyRoutes.post("/authenticate", async (c) => {
       error: failure,
     });
     emitEvent(c, "LOGIN_ERROR", passkeyEvent(pending, "", { userId, error: failure }));
+    if (error.lockedOut) emitEvent(c, "USER_DISABLED_BY_TEMPORARY_LOCKOUT", { userId });
     return showLoginPage(c, params, { errorKey: error.messageKey, status: 400 });
   }
 
   const { user, amr } = signedIn;
   const session = await establishSession(c, user, amr, now);
+  // TODO(passkey-step-up-acr): acr stays Keycloak's "1" as after a password; a realm mapping
+  // of passkey (and passkey + password) to a higher level of assurance is not built.
   logEvent("login.succeeded", { realm: realm.id, userId: user.id, sessionId: session.id });
   const fields = { userId: user.id, sessionId: session.id };
   emitEvent(c, "LOGIN", passkeyEvent(pending, user.username, fields));

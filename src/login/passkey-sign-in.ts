@@ -15,6 +15,8 @@ import { currentPasskeyAttempt } from "./passkey-attempt";
  * RFC 8176 amr for a passkey: "swk" for a synced (backup-eligible, software-held) key, "hwk"
  * for a device-bound one, and "user" for the presence and verification test.
  */
+// TODO(passkey-second-factor): a passkey after a password (Keycloak's webauthn-register) is
+// not offered; it would add "mfa" to amr and needs a second step in the sign-in flow.
 export function passkeyAmr(passkey: { backupEligible: boolean }): string[] {
   return [isSyncedPasskey(passkey) ? "swk" : "hwk", "user"];
 }
@@ -68,7 +70,10 @@ export async function authenticatePasskey(
   try {
     verified = await verifyAuthentication(rp, response, stored.challenge, passkey);
   } catch (error) {
-    if (error instanceof PasskeyError) await guard.recordFailure(policy);
+    if (error instanceof PasskeyError) {
+      // This failure may be the one that locks the account: Keycloak reports that as an event.
+      error.lockedOut = (await guard.recordFailure(policy)).locked;
+    }
     throw error;
   }
 

@@ -26,6 +26,8 @@ const messages: Record<PasskeyFailure, MessageKey> = {
 /** A refused ceremony: `failure` for events and logs, `messageKey` for the page. */
 export class PasskeyError extends Error {
   readonly messageKey: MessageKey;
+  /** Set when this refusal locked the account out. */
+  lockedOut = false;
 
   constructor(
     readonly failure: PasskeyFailure,

@@ -123,5 +123,7 @@ describe("passkey sign-in (WebAuthn Level 3 §7.2)", () => {
     await settle();
     const errors = await eventsOf(realm.name, "LOGIN_ERROR");
     expect(errors.at(-1)?.error).toBe("user_temporarily_disabled");
+    const lockouts = await eventsOf(realm.name, "USER_DISABLED_BY_TEMPORARY_LOCKOUT");
+    expect(lockouts).toHaveLength(1);
   });
 });
