@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { sessions, users } from "../../../src/db/schema";
+import { realms, sessions, users } from "../../../src/db/schema";
+import { clearRealmCache } from "../../../src/http/realm-context";
 import { FLAGS, SoftwareAuthenticator } from "../support/authenticator";
 import { eventsOf, settle, storedEvent } from "../support/events";
 import {
@@ -158,5 +159,21 @@ describe("passkey sign-up (WebAuthn Level 3 §7.1)", () => {
     const ceremony = await startSignUp(realm.name);
     ceremony.browser.cookies.set("latchkey_locale", "de");
     await refusedWith(await ceremony.submit("[]"), "konnte nicht gelesen werden");
+  });
+
+  it("is closed where the realm does not allow sign-up", async () => {
+    const realm = await seedRealm();
+    const ceremony = await startSignUp(realm.name);
+    await db.update(realms).set({ registrationAllowed: false }).where(eq(realms.name, realm.name));
+    clearRealmCache();
+
+    const options = await ceremony.browser.post(
+      `${ORIGIN}/realms/${realm.name}/login-actions/passkey/registration-options`,
+      { csrf_token: ceremony.csrf, ...newPerson },
+    );
+    expect(options.status).toBe(403);
+    const credential = await new SoftwareAuthenticator(ORIGIN).create(ceremony.options);
+    expect((await ceremony.submit(credential)).status).toBe(403);
+    await expectNothingStored(realm.name);
   });
 });
