@@ -34,7 +34,8 @@ export const passkeyScript = `"use strict";
       body: fields(form, names),
       credentials: "same-origin",
     }).then(function (response) {
-      return response.json().then(function (json) {
+      // A refusal that is not JSON (a CSRF or error page) gets the generic message.
+      return response.json().catch(function () { return {}; }).then(function (json) {
         if (!response.ok) throw new Error(json.error_description || form.dataset.failed);
         return kind === "registration"
           ? swa.startRegistration({ optionsJSON: json })
