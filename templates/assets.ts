@@ -1,3 +1,6 @@
+// The package's exports map hides its browser bundle, so it is imported by path.
+import webauthnBrowser from "../node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js";
+import { passkeyScript } from "./passkey-script";
 import {
   frontchannelLogoutScript,
   loginStatusIframeScript,
@@ -23,4 +26,7 @@ export const assets: Record<string, { body: string; contentType: string }> = {
   "3p-cookies-step1.js": { body: thirdPartyCookiesStep1Script, contentType: javascript },
   "3p-cookies-step2.js": { body: thirdPartyCookiesStep2Script, contentType: javascript },
   "frontchannel-logout.js": { body: frontchannelLogoutScript, contentType: javascript },
+  // SimpleWebAuthn's browser bundle, from our own origin: the CSP allows no other script source.
+  "webauthn.js": { body: webauthnBrowser, contentType: javascript },
+  "passkeys.js": { body: passkeyScript, contentType: javascript },
 };

@@ -3,3 +3,9 @@ declare module "*.css" {
   const text: string;
   export default text;
 }
+
+/** SimpleWebAuthn's browser bundle, served as text (the `Text` module rule in wrangler.toml). */
+declare module "*.umd.min.js" {
+  const text: string;
+  export default text;
+}

@@ -2,6 +2,7 @@ import type { MessageKey } from "../src/i18n";
 import { FormError } from "./form-error";
 import { Layout } from "./layout";
 import type { PageProps } from "./page-props";
+import { PasskeyForm } from "./passkey-form";
 import { TextField } from "./text-field";
 
 export interface LoginPageProps extends PageProps {
@@ -14,6 +15,8 @@ export interface LoginPageProps extends PageProps {
   /** The email or username entered before, shown again after a failed attempt. */
   login?: string;
   errorKey?: MessageKey;
+  /** The passkey sign-in action and its options endpoint. */
+  passkey?: { action: string; optionsUrl: string };
 }
 
 /** The sign-in form: email or username and password. */
@@ -31,7 +34,7 @@ export function LoginPage(props: LoginPageProps) {
         <TextField
           name="username"
           label={t("login.username")}
-          autocomplete="username"
+          autocomplete="username webauthn"
           value={props.login}
           describedBy={errorId}
           required
@@ -52,6 +55,17 @@ export function LoginPage(props: LoginPageProps) {
           {t("login.submit")}
         </button>
       </form>
+
+      {props.passkey && (
+        <PasskeyForm
+          t={t}
+          ceremony="authentication"
+          csrfToken={props.csrfToken}
+          // After a refusal, autofill waits for the person: it must not offer the same again.
+          autofill={!errorKey}
+          {...props.passkey}
+        />
+      )}
 
       {props.registerUrl && (
         <p class="alternative">

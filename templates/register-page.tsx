@@ -2,6 +2,7 @@ import type { MessageKey } from "../src/i18n";
 import { FormError } from "./form-error";
 import { Layout } from "./layout";
 import type { PageProps } from "./page-props";
+import { PasskeyForm } from "./passkey-form";
 import { TextField } from "./text-field";
 
 /** The sign-up form's fields, by the names the route code validates them under. */
@@ -21,6 +22,8 @@ export interface RegisterPageProps extends PageProps {
   formErrorKey?: MessageKey;
   /** The realm's minimum password length, shown as a hint and checked by the browser. */
   passwordMinLength?: number;
+  /** The passkey sign-up action and its options endpoint; it reads the fields above. */
+  passkey?: { action: string; optionsUrl: string };
 }
 
 /** The sign-up form, with Keycloak's field names. */
@@ -91,6 +94,10 @@ export function RegisterPage(props: RegisterPageProps) {
           {t("register.submit")}
         </button>
       </form>
+
+      {props.passkey && (
+        <PasskeyForm t={t} ceremony="registration" csrfToken={props.csrfToken} {...props.passkey} />
+      )}
 
       <p class="alternative">
         {t("register.haveAccount")} <a href={props.loginUrl}>{t("register.signIn")}</a>

@@ -10,6 +10,11 @@ import { clearRealmCache } from "../http/realm-context";
 import { ImportError } from "../realm-import/import-error";
 import { importRealm } from "../realm-import/import-realm";
 import { signingAlg } from "../realm-import/representation";
+import {
+  updatedWebauthnPolicy,
+  webauthnPolicyFields,
+  webauthnPolicyRepresentation,
+} from "../realm-import/webauthn-policy";
 import { auditChange } from "./audit";
 import { grantedRoles, MASTER_REALM, requireRole } from "./auth";
 import { AdminError } from "./errors";
@@ -46,6 +51,7 @@ export function realmRepresentation(realm: Realm) {
     dpopNonceRequired: realm.dpopNonceRequired,
     defaultDefaultClientScopes: realm.defaultDefaultClientScopes,
     defaultOptionalClientScopes: realm.defaultOptionalClientScopes,
+    ...webauthnPolicyRepresentation(realm.webauthnPasswordlessPolicy),
   };
 }
 
@@ -80,6 +86,7 @@ const realmUpdate = z.object({
   editUsernameAllowed: z.boolean().optional(),
   clientRegistrationAnonymous: z.boolean().optional(),
   dpopNonceRequired: z.boolean().optional(),
+  ...webauthnPolicyFields,
 });
 
 /** `/admin/realms`: the list and realm creation. */
@@ -136,8 +143,13 @@ realmRoutes.put("/", async (c) => {
   if (realm !== undefined && realm !== c.var.realm.name) {
     throw AdminError.badRequest("realm: renaming a realm is not supported");
   }
+  const settings = Object.fromEntries(
+    Object.entries(rest).filter(([key]) => !(key in webauthnPolicyFields)),
+  );
+  const policy = updatedWebauthnPolicy(c.var.realm.webauthnPasswordlessPolicy, update);
   const values = {
-    ...rest,
+    ...settings,
+    ...(policy === undefined ? {} : { webauthnPasswordlessPolicy: policy }),
     ...(displayName === undefined ? {} : { displayName }),
     // An empty or null algorithm goes back to the defaults (ES256 access, RS256 ID tokens).
     ...(defaultSignatureAlgorithm === undefined

@@ -10,6 +10,7 @@ import {
   refreshTokens,
   revokedAccessTokens,
   sessions,
+  webauthnChallenges,
 } from "./schema";
 
 /** A consumed code is kept past its expiry only as long as replay detection needs it. */
@@ -27,5 +28,6 @@ export async function deleteExpiredGrants(db: Database, now: number): Promise<vo
     db.delete(dpopProofJtis).where(lt(dpopProofJtis.expiresAt, now)),
     db.delete(pushedAuthorizationRequests).where(lt(pushedAuthorizationRequests.expiresAt, now)),
     db.delete(revokedAccessTokens).where(lt(revokedAccessTokens.expiresAt, now)),
+    db.delete(webauthnChallenges).where(lt(webauthnChallenges.expiresAt, now)),
   ]);
 }

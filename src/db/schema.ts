@@ -7,6 +7,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 import type { ClaimsRequest } from "../oidc/claims-request";
+import type { PasskeyPolicySettings } from "../webauthn/policy";
 import { realmEventSettings } from "./schema-event-settings";
 
 /** Times are Unix seconds unless a column name says otherwise. */
@@ -50,6 +51,10 @@ export const realms = sqliteTable("realms", {
     .$type<string[]>()
     .notNull()
     .default(["address", "phone", "offline_access"]),
+  /** Keycloak's webAuthnPolicyPasswordless* settings; null keeps Keycloak's defaults. */
+  webauthnPasswordlessPolicy: text("webauthn_passwordless_policy", {
+    mode: "json",
+  }).$type<PasskeyPolicySettings>(),
   ...realmEventSettings,
   createdAt: createdAt(),
 });
@@ -355,6 +360,7 @@ export const consents = sqliteTable(
 );
 
 export { clientScopes, protocolMappers } from "./client-scopes-schema";
+export * from "./passkey-schema";
 export * from "./protocol-schema";
 export * from "./role-schema";
 export * from "./schema-events";

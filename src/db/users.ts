@@ -3,7 +3,7 @@ import { hashPassword } from "../crypto/password";
 import { randomId } from "../crypto/random";
 import type { Database } from "./client";
 import { defaultMemberships, type Memberships, membershipInserts } from "./roles";
-import { credentials, users } from "./schema";
+import { credentials, passkeys, users } from "./schema";
 
 export type User = typeof users.$inferSelect;
 
@@ -43,11 +43,13 @@ export interface NewUser {
   passwordHash?: string;
   /** The user's roles and groups; by default the realm's default role and groups. */
   memberships?: Memberships;
+  /** A passkey registered with the account, stored in the same batch. */
+  passkey?: Omit<typeof passkeys.$inferInsert, "id" | "realmId" | "userId">;
 }
 
-/** Thrown when a username or email is already taken in the realm. */
+/** Thrown when a username, email or passkey credential id is already taken in the realm. */
 export class DuplicateUserError extends Error {
-  constructor(readonly field: "username" | "email") {
+  constructor(readonly field: "username" | "email" | "passkey") {
     super(`duplicate ${field}`);
   }
 }
@@ -69,8 +71,8 @@ export async function createUser(db: Database, realmId: string, input: NewUser):
 }
 
 /**
- * The row of a new user and the statements that store their password and memberships, for a
- * caller that writes many users in one batch (inserting the user row first).
+ * The row of a new user and the statements that store their password, passkey and
+ * memberships, for a caller that writes many users in one batch (inserting the user row first).
  */
 export async function newUserStatements(
   db: Database,
@@ -111,7 +113,11 @@ export async function newUserStatements(
             createdAt: now,
           }),
         ];
-  return { user, statements: [...password, ...membershipInserts(db, user.id, input.memberships)] };
+  const passkey = input.passkey
+    ? [db.insert(passkeys).values({ ...input.passkey, id: randomId(), realmId, userId: user.id })]
+    : [];
+  const memberships = membershipInserts(db, user.id, input.memberships);
+  return { user, statements: [...password, ...passkey, ...memberships] };
 }
 
 function duplicateOrRethrow(error: unknown): unknown {
@@ -121,6 +127,9 @@ function duplicateOrRethrow(error: unknown): unknown {
   }
   if (message.includes("users.username_key") || message.includes("users_realm_username")) {
     return new DuplicateUserError("username");
+  }
+  if (message.includes("passkeys.credential_id") || message.includes("passkeys_realm_credential")) {
+    return new DuplicateUserError("passkey");
   }
   return error;
 }

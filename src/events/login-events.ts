@@ -20,6 +20,16 @@ export function loginEvent(
   return { clientId: pending?.client.clientId, ...fields, details };
 }
 
+/** A sign-in or sign-up event for a passkey ceremony: `auth_method` says so. */
+export function passkeyEvent(
+  pending: AuthorizationRequest | undefined,
+  username: string,
+  fields: { userId?: string; sessionId?: string; error?: string } = {},
+): EventFields {
+  const event = loginEvent(pending, username, fields);
+  return { ...event, details: { ...event.details, auth_method: "passkey" } };
+}
+
 /** The fields of a consent event: the client asking, the person answering, what scope. */
 export function consentEvent(
   pending: AuthorizationRequest,

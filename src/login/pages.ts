@@ -28,6 +28,16 @@ function registrationActionUrl(realm: Realm, params: Params): string {
   return withParams(`/realms/${realm.name}/login-actions/registration`, params);
 }
 
+/** The passkey ceremony endpoints, carrying the pending request like the forms do. */
+function passkeyUrls(realm: Realm, params: Params, ceremony: "authentication" | "registration") {
+  const base = `/realms/${realm.name}/login-actions/passkey`;
+  const action = ceremony === "authentication" ? "authenticate" : "registration";
+  return {
+    action: withParams(`${base}/${action}`, params),
+    optionsUrl: `${base}/${ceremony}-options`,
+  };
+}
+
 function realmName(realm: Realm): string {
   return realm.displayName ?? realm.name;
 }
@@ -48,6 +58,7 @@ export async function showLoginPage(
     csrfToken: await issueCsrfToken(c),
     login: options.login,
     errorKey: options.errorKey,
+    passkey: passkeyUrls(realm, params, "authentication"),
   });
   return renderPage(c, page, options.status);
 }
@@ -56,6 +67,7 @@ export interface RegistrationState {
   values?: { email?: string; firstName?: string; lastName?: string };
   fieldErrors?: Partial<Record<RegisterField, MessageKey>>;
   fieldParams?: Partial<Record<string, Record<string, string>>>;
+  formErrorKey?: MessageKey;
   status?: number;
 }
 
@@ -78,7 +90,9 @@ export async function showRegistrationPage(
     values: state.values ?? {},
     fieldErrors: state.fieldErrors ?? {},
     fieldParams: state.fieldParams,
+    formErrorKey: state.formErrorKey,
     passwordMinLength: PASSWORD_MIN_LENGTH,
+    passkey: passkeyUrls(realm, params, "registration"),
   });
   return renderPage(c, page, state.status);
 }

@@ -39,19 +39,24 @@ function hasRoutableShape(email: string): boolean {
   }
 }
 
+/** Who the account is for: the fields every sign-up asks, with or without a password. */
+const profileFields = {
+  email: z
+    .string(message("register.fieldRequired"))
+    .trim()
+    .min(1, message("register.fieldRequired"))
+    .max(254, message("register.emailInvalid"))
+    // Internationalized addresses (RFC 6531) are valid; the lookup key normalizes them.
+    .pipe(z.email({ ...message("register.emailInvalid"), pattern: z.regexes.unicodeEmail }))
+    .refine(hasRoutableShape, message("register.emailInvalid")),
+  firstName: name,
+  lastName: name,
+};
+
 /** The sign-up form; each issue's message is the key of the text shown beside its field. */
 const registrationForm = z
   .object({
-    email: z
-      .string(message("register.fieldRequired"))
-      .trim()
-      .min(1, message("register.fieldRequired"))
-      .max(254, message("register.emailInvalid"))
-      // Internationalized addresses (RFC 6531) are valid; the lookup key normalizes them.
-      .pipe(z.email({ ...message("register.emailInvalid"), pattern: z.regexes.unicodeEmail }))
-      .refine(hasRoutableShape, message("register.emailInvalid")),
-    firstName: name,
-    lastName: name,
+    ...profileFields,
     password: z
       .string(message("register.passwordTooShort"))
       .min(PASSWORD_MIN_LENGTH, message("register.passwordTooShort"))
@@ -91,9 +96,29 @@ export function checkRegistration(form: Params): RegistrationCheck {
     const { email, firstName, lastName, password } = result.data;
     return { ok: true, registration: { email, firstName, lastName, password } };
   }
+  return refused(form, result.error.issues);
+}
 
+/** The passkey sign-up form: the same person's details, no password. */
+const passkeyRegistrationForm = z.object(profileFields);
+
+export type PasskeyRegistrationCheck =
+  | { ok: true; profile: Omit<Registration, "password"> }
+  | Extract<RegistrationCheck, { ok: false }>;
+
+/** Validates the details of a passkey sign-up, with the same messages as the form's. */
+export function checkPasskeyRegistration(form: Params): PasskeyRegistrationCheck {
+  const result = passkeyRegistrationForm.safeParse(form);
+  if (result.success) return { ok: true, profile: result.data };
+  return refused(form, result.error.issues);
+}
+
+function refused(
+  form: Params,
+  issues: readonly z.core.$ZodIssue[],
+): Extract<RegistrationCheck, { ok: false }> {
   const fieldErrors: Partial<Record<RegisterField, MessageKey>> = {};
-  for (const issue of result.error.issues) {
+  for (const issue of issues) {
     const field = String(issue.path[0]) as RegisterField;
     fieldErrors[field] ??= issue.message as MessageKey;
   }

@@ -6,9 +6,9 @@ import { createUser, DuplicateUserError } from "../db/users";
 import { loginEvent } from "../events/login-events";
 import { emitEvent } from "../events/record";
 import { verifyCsrfToken } from "../http/csrf";
-import { OAuthError, PageError } from "../http/errors";
+import { PageError } from "../http/errors";
 import { logEvent } from "../http/log";
-import { formParams, queryParams } from "../http/params";
+import { queryParams } from "../http/params";
 import { RedirectableError } from "../oidc/authorize/request";
 import { nowSeconds } from "../time";
 import { authenticatePassword } from "./authenticate";
@@ -19,6 +19,7 @@ import {
   pendingRequest,
 } from "./continue";
 import { showLoginPage, showRegistrationPage } from "./pages";
+import { readForm } from "./read-form";
 import { checkRegistration } from "./registration-form";
 
 /** The sign-in form: an email or username and a password, both bounded. */
@@ -29,16 +30,6 @@ const loginForm = z.object({
 
 /** Sign-in and sign-up pages and their form actions, under `/realms/:realm`. */
 export const loginRoutes = new Hono<AppEnv>();
-
-/** Form bodies and carried parameters; malformed ones become a page error, never a redirect. */
-async function readForm(c: Parameters<typeof verifyCsrfToken>[0]) {
-  try {
-    return { params: queryParams(c), form: await formParams(c) };
-  } catch (error) {
-    if (error instanceof OAuthError) throw new PageError("error.invalidRequest");
-    throw error;
-  }
-}
 
 loginRoutes.get("/login-actions/authenticate", async (c) => {
   const params = queryParams(c);

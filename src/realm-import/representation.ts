@@ -13,6 +13,7 @@ import { clientRoleMapperClients } from "./mapper-references";
 import { importedPasswordHash } from "./password-credential";
 import { roleFields, userRoleFields } from "./role-representation";
 import { logoutUrlProblem, redirectUriProblem, webOriginProblem } from "./uris";
+import { webauthnPolicyFields } from "./webauthn-policy";
 
 /**
  * The subset of Keycloak's RealmRepresentation that Latchkey imports. Unknown fields are
@@ -315,6 +316,7 @@ const realmFields = z.object({
   users: z.array(user).nullish(),
   ...roleFields,
   ...eventSettingsFields,
+  ...webauthnPolicyFields,
 });
 
 /**

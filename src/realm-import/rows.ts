@@ -12,6 +12,7 @@ import type {
   UserRepresentation,
 } from "./representation";
 import { originsOf } from "./uris";
+import { webauthnPolicyRow } from "./webauthn-policy";
 
 type RealmRow = typeof realms.$inferInsert;
 type ClientRow = typeof clients.$inferInsert;
@@ -46,6 +47,7 @@ export function realmRow(
     defaultDefaultClientScopes: knownScopes(rep.defaultDefaultClientScopes, realmScopes),
     defaultOptionalClientScopes: knownScopes(rep.defaultOptionalClientScopes, realmScopes),
     ...eventSettingsRow(rep),
+    webauthnPasswordlessPolicy: webauthnPolicyRow(rep),
     createdAt: now,
   };
 }

@@ -60,4 +60,30 @@ describe("admin API realms (Keycloak's RealmRepresentation)", () => {
       errorMessage: expect.stringContaining("failureFactor"),
     });
   });
+
+  it("reads and updates the passwordless WebAuthn policy with Keycloak's field names", async () => {
+    const realm = await seedAdminRealm(["manage-realm"]);
+    const token = await passwordToken(realm.name, "cli", "ada", USER_PASSWORD);
+    const fresh = await (await adminFetch(`/${realm.name}`, token)).json();
+    expect(fresh).toMatchObject({
+      webAuthnPolicyPasswordlessRpId: "",
+      webAuthnPolicyPasswordlessUserVerificationRequirement: "required",
+      webAuthnPolicyPasswordlessSignatureAlgorithms: ["ES256", "RS256"],
+    });
+
+    const update = {
+      webAuthnPolicyPasswordlessUserVerificationRequirement: "preferred",
+      webAuthnPolicyPasswordlessExtraOrigins: ["https://app.example"],
+    };
+    expect((await adminSend("PUT", `/${realm.name}`, token, update)).status).toBe(204);
+    const read = await (await adminFetch(`/${realm.name}`, token)).json();
+    expect(read).toMatchObject({ ...update, webAuthnPolicyPasswordlessRequireResidentKey: "Yes" });
+
+    const invalid = { webAuthnPolicyPasswordlessSignatureAlgorithms: ["HS256"] };
+    const refused = await adminSend("PUT", `/${realm.name}`, token, invalid);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      errorMessage: expect.stringContaining("webAuthnPolicyPasswordlessSignatureAlgorithms"),
+    });
+  });
 });

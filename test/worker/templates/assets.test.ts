@@ -18,6 +18,12 @@ describe("static assets", () => {
     expect(script?.body).toContain("document.forms[0]");
   });
 
+  it("bundles SimpleWebAuthn's browser script and the passkey page script", () => {
+    expect(assets["webauthn.js"]?.body).toContain("SimpleWebAuthnBrowser");
+    expect(assets["webauthn.js"]?.body).toContain("startAuthentication");
+    expect(assets["passkeys.js"]?.body).toContain("form[data-passkey]");
+  });
+
   it("serves nothing else", () => {
     expect(Object.keys(assets).sort()).toEqual([
       "3p-cookies-step1.js",
@@ -25,7 +31,9 @@ describe("static assets", () => {
       "form-post.js",
       "frontchannel-logout.js",
       "login-status-iframe.js",
+      "passkeys.js",
       "styles.css",
+      "webauthn.js",
     ]);
   });
 });

@@ -29,7 +29,7 @@ describe("LoginPage", () => {
 
     expect(html).toContain('<label for="username">Email or username</label>');
     expect(html).toMatch(
-      /<input id="username" name="username" type="text"[^>]* autocomplete="username"/,
+      /<input id="username" name="username" type="text"[^>]* autocomplete="username webauthn"/,
     );
     expect(html).toContain('<label for="password">Password</label>');
     expect(html).toMatch(
@@ -85,5 +85,34 @@ describe("LoginPage", () => {
     expect(html).toContain('<html lang="de">');
     expect(html).toContain('<label for="username">E-Mail-Adresse oder Benutzername</label>');
     expect(html).toContain("Anmelden");
+  });
+});
+
+describe("LoginPage: passkeys", () => {
+  const passkey = { action: "/realms/demo/login-actions/passkey/authenticate", optionsUrl: "/o" };
+
+  it("offers passkey sign-in and autofill, hidden until the script finds WebAuthn", async () => {
+    const html = await render({ passkey });
+
+    expect(html).toContain('<section class="passkey" data-passkey-section="true" hidden="">');
+    expect(html).toContain('data-passkey="authentication"');
+    expect(html).toContain('autocomplete="username webauthn"');
+    expect(html).toContain('<script src="/resources/webauthn.js"></script>');
+    expect(html).toContain("Sign in with a passkey");
+  });
+
+  it("offers no passkey without the passkey endpoints", async () => {
+    expect(await render()).not.toContain("data-passkey");
+  });
+});
+
+describe("LoginPage: passkey autofill after a refusal", () => {
+  const passkey = { action: "/a", optionsUrl: "/o" };
+
+  it("offers autofill on a fresh page and waits for the person after a refusal", async () => {
+    expect(await render({ passkey })).toContain('data-autofill="on"');
+    const refused = await render({ passkey, errorKey: "passkey.unknownCredential" });
+    expect(refused).not.toContain("data-autofill");
+    expect(refused).toContain("This passkey is not registered here.");
   });
 });

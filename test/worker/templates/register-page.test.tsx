@@ -124,3 +124,22 @@ describe("RegisterPage", () => {
     expect(html).toContain("Verwenden Sie höchstens 128 Zeichen.");
   });
 });
+
+describe("RegisterPage: passkeys", () => {
+  const passkey = { action: "/realms/demo/login-actions/passkey/registration", optionsUrl: "/o" };
+
+  it("offers a passkey instead of a password, hidden until the script finds WebAuthn", async () => {
+    const html = await render({ passkey });
+
+    expect(html).toContain('<section class="passkey" data-passkey-section="true" hidden="">');
+    expect(html).toContain('data-passkey="registration"');
+    expect(html).toContain("Sign up with a passkey");
+    expect(html).not.toContain("data-autofill");
+  });
+
+  it("shows a refused passkey's reason above the form", async () => {
+    const html = await render({ passkey, formErrorKey: "passkey.alreadyRegistered" });
+
+    expect(html).toContain("This passkey is already registered. Sign in with it instead.");
+  });
+});
