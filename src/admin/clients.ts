@@ -148,7 +148,7 @@ clientRoutes.get("/:clientUuid/service-account-user", async (c) => {
   }
   const user = await findServiceAccount(c.var.db, c.var.realm.id, client.id);
   if (!user) throw AdminError.notFound("User not found");
-  return c.json(userRepresentation(user));
+  return c.json(userRepresentation(user, client.clientId));
 });
 
 clientRoutes.route("/:clientUuid/roles", clientRoleRoutes);

@@ -2,8 +2,12 @@ import { z } from "zod";
 import { MAX_PASSWORD_LENGTH } from "../crypto/password";
 import type { User } from "../db/users";
 
-/** Keycloak's UserRepresentation, for the fields Latchkey keeps. */
-export function userRepresentation(user: User) {
+/**
+ * Keycloak's UserRepresentation, for the fields Latchkey keeps. `serviceAccountOf` is the
+ * clientId of the client a service account belongs to (Keycloak's `serviceAccountClientId`),
+ * when the caller knows it; the row holds the client's internal id, which is not that.
+ */
+export function userRepresentation(user: User, serviceAccountOf?: string) {
   return {
     id: user.id,
     username: user.username,
@@ -14,7 +18,7 @@ export function userRepresentation(user: User) {
     enabled: user.enabled,
     attributes: user.attributes ?? undefined,
     createdTimestamp: user.createdAt * 1000,
-    serviceAccountClientId: user.serviceAccountClientId ?? undefined,
+    serviceAccountClientId: serviceAccountOf,
     totp: false,
     disableableCredentialTypes: [],
     requiredActions: [],

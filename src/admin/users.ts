@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../config";
+import { findClientById } from "../db/clients";
 import { users } from "../db/schema";
 import {
   createUser,
@@ -126,7 +127,10 @@ userRoutes.get("/:id", async (c) => {
   requireRole(c, c.var.realm.name, "view-users");
   const user = await pathUser(c);
   auditAccess(c, user.id, "ADMIN_READ");
-  return c.json(profiledRepresentation(c, userRepresentation(user)));
+  const owner = user.serviceAccountClientId
+    ? await findClientById(c.var.db, user.serviceAccountClientId)
+    : undefined;
+  return c.json(profiledRepresentation(c, userRepresentation(user, owner?.clientId)));
 });
 
 userRoutes.put("/:id", async (c) => {

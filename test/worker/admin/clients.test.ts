@@ -182,8 +182,16 @@ describe("admin API clients (Keycloak's ClientRepresentation)", () => {
 
     const on = await adminSend("PUT", `${base}/${id}`, token, { serviceAccountsEnabled: true });
     expect(on.status).toBe(204);
-    const user = await json<{ username: string }>(await adminFetch(account, token));
-    expect(user.username).toBe("service-account-jobs");
+    const user = await json<{ id: string; username: string; serviceAccountClientId: string }>(
+      await adminFetch(account, token),
+    );
+    expect(user).toMatchObject({
+      username: "service-account-jobs",
+      serviceAccountClientId: "Jobs",
+    });
+    // Keycloak names the client by its clientId here, never by its internal id.
+    const byId = await adminFetch(`/${base.split("/")[1]}/users/${user.id}`, token);
+    expect(await json(byId)).toMatchObject({ serviceAccountClientId: "Jobs" });
 
     const renamed = await adminSend("PUT", `${base}/${id}`, token, { clientId: "batch" });
     expect(renamed.status).toBe(204);
