@@ -3,6 +3,7 @@ import { decodeJwt, type JWTPayload } from "jose";
 import type { AppEnv } from "../config";
 import { findRealmByName, type Realm } from "../db/realms";
 import { offlineSessionLives } from "../db/refresh-tokens";
+import { isAccessTokenRevoked } from "../db/revoked-access-tokens";
 import { findSessionById } from "../db/sessions";
 import { findUserById } from "../db/users";
 import { realmKeys } from "../keys/realm-keys";
@@ -86,12 +87,19 @@ async function issuingRealm(c: Context<AppEnv>, token: string): Promise<Realm> {
   return realm;
 }
 
-/** The token's user is enabled and, for a person, the session it was issued in lives on. */
+/**
+ * The token was not revoked, its user is enabled and, for a person, the session it was issued
+ * in lives on.
+ */
 async function checkLive(c: Context<AppEnv>, realm: Realm, claims: JWTPayload) {
   const { db } = c.var;
   const now = nowSeconds();
-  const user = await findUserById(db, realm.id, String(claims.sub));
-  if (!user?.enabled) throw AdminError.unauthorized();
+  const [user, revoked] = await Promise.all([
+    findUserById(db, realm.id, String(claims.sub)),
+    isAccessTokenRevoked(db, realm.id, claims),
+  ]);
+  // RFC 7009: a revoked access token is refused here as at userinfo and introspection.
+  if (revoked || !user?.enabled) throw AdminError.unauthorized();
   // A service account's client_credentials token has no session (Keycloak's automation case).
   if (typeof claims.sid !== "string") {
     if (!user.serviceAccountClientId) throw AdminError.unauthorized();

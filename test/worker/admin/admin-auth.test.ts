@@ -14,7 +14,7 @@ import {
   seedAdminRealm,
 } from "../support/admin";
 import { basicAuthorization } from "../support/clients";
-import { tokenRequest } from "../support/oidc";
+import { postForm, tokenRequest } from "../support/oidc";
 import { ORIGIN, seedRealm, USER_PASSWORD } from "../support/realm";
 import { signAsRealm } from "../support/store";
 
@@ -112,6 +112,23 @@ describe("admin API authentication (Keycloak's bearer tokens and realm-managemen
       401,
       "HTTP 401 Unauthorized",
     );
+  });
+
+  it("refuses an access token its client revoked (RFC 7009), and takes a fresh one", async () => {
+    const realm = await seedAdminRealm(["realm-admin"]);
+    const token = await passwordToken(realm.name, "cli", "ada", USER_PASSWORD);
+    expect((await adminFetch(`/${realm.name}/users`, token)).status).toBe(200);
+
+    const oidc = `${ORIGIN}/realms/${realm.name}/protocol/openid-connect`;
+    const revoked = await postForm(`${oidc}/revoke`, { client_id: "cli", token });
+    expect(revoked.status).toBe(200);
+    await expectError(
+      await adminFetch(`/${realm.name}/users`, token),
+      401,
+      "HTTP 401 Unauthorized",
+    );
+    const fresh = await passwordToken(realm.name, "cli", "ada", USER_PASSWORD);
+    expect((await adminFetch(`/${realm.name}/users`, fresh)).status).toBe(200);
   });
 
   it("answers 404 for an unknown realm", async () => {
