@@ -15,6 +15,7 @@ import {
   webauthnPolicyFields,
   webauthnPolicyRepresentation,
 } from "../realm-import/webauthn-policy";
+import { allowsPrivateTargets } from "../webhooks/target";
 import { auditChange } from "./audit";
 import { grantedRoles, MASTER_REALM, requireRole } from "./auth";
 import { AdminError } from "./errors";
@@ -116,6 +117,8 @@ realmsRoutes.post("/", async (c) => {
   try {
     const result = await importRealm(c.var.db, withRealmManagement(body), {
       keyEncryptionSecret: c.env.KEY_ENCRYPTION_SECRET,
+      // The same rule for webhook targets as `POST /webhooks`.
+      allowPrivateWebhookTargets: allowsPrivateTargets(c.env),
     });
     if (!result.created) throw AdminError.conflict(`Conflict detected. See logs for details`);
     clearRealmCache();

@@ -56,14 +56,19 @@ export async function importCommand(client: AdminClient, command: Command<"impor
     await client.expect("GET", path);
   }
 
-  const body = { ...rep, ifResourceExists: command.ifExists };
+  // A realm made just now took the file's webhooks with its settings.
+  const { webhooks: _made, ...resources } = rep;
+  const body = { ...(created ? resources : rep), ifResourceExists: command.ifExists };
   let report: ImportReport;
   try {
     report = (await client.expect("POST", `${path}/partialImport`, body)) as ImportReport;
   } catch (error) {
-    // The realm stays, with its settings only: say how to go on.
+    // Nothing half-written: a realm this import created goes again when its import fails.
     if (created && error instanceof CliError) {
-      const next = `realm "${name}" was created, but nothing was imported into it`;
+      const removed = await client.call("DELETE", path).catch(() => undefined);
+      const next = removed?.ok
+        ? `realm "${name}" was not kept: nothing was imported`
+        : `realm "${name}" was created, but nothing was imported into it; delete it by hand`;
       throw new CliError(`${error.message}\n${next}`);
     }
     throw error;

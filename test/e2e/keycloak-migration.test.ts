@@ -134,7 +134,6 @@ async function appTarget(): Promise<Omit<Target, "user">> {
 let dir: string;
 let latchkey: LatchkeyServer;
 let admin: KeycloakAdminClient;
-let target: Target;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "latchkey-e2e-migration-"));

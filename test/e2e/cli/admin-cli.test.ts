@@ -58,6 +58,8 @@ beforeAll(async () => {
       ],
       roles: { realm: [{ name: "editor" }] },
       groups: [{ name: "staff", realmRoles: ["editor"] }],
+      // A loopback target, as `npm start` allows: the copy must be allowed it too.
+      webhooks: [{ url: "http://127.0.0.1:9/hook", eventTypes: ["LOGIN"] }],
       users: [
         {
           username: person.username,
@@ -121,6 +123,21 @@ describe("npm run admin", () => {
     const refused = await admin(["import", output, "--realm", COPY]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("HTTP 409");
+  });
+
+  it("keeps no realm of its own making when the import is refused", slow, async () => {
+    const masked = join(dir, "masked.json");
+    // Without --secrets the client secret reads **********, which an import refuses.
+    expect((await admin(["export", REALM, "--users", "-o", masked])).code).toBe(0);
+
+    const refused = await admin(["import", masked, "--realm", "cli-refused"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("secret is masked");
+    expect(refused.stderr).toContain(`realm "cli-refused" was not kept`);
+    const discovery = await fetch(
+      `${latchkey.issuer("cli-refused")}/.well-known/openid-configuration`,
+    );
+    expect(discovery.status).toBe(404);
   });
 
   it(

@@ -21,7 +21,7 @@ interface Results {
 
 const BOB_PASSWORD = "bob password 1";
 
-/** A file adding a client, a role, a group and bob, plus an identity provider. */
+/** A file adding a client, a role, a group and bob, plus an identity provider and a webhook. */
 function newResources() {
   return {
     clients: [
@@ -40,6 +40,7 @@ function newResources() {
     ],
     defaultGroups: ["/audit"],
     identityProviders: [{ alias: "google", providerId: "google" }],
+    webhooks: [{ url: "https://hooks.example/latchkey" }],
   };
 }
 
@@ -73,7 +74,10 @@ describe("partial import (Keycloak's partialImport)", () => {
       ["ADDED", "USER", "bob"],
       ["ADDED", "USER", "service-account-batch"],
     ]);
-    expect(body.unsupported).toEqual([{ field: "identityProviders", count: 1 }]);
+    expect(body.unsupported).toEqual([
+      { field: "identityProviders", count: 1 },
+      { field: "webhooks", count: 1 },
+    ]);
     await expect(passwordToken(realm.name, "cli", "bob", BOB_PASSWORD)).resolves.toBeTypeOf(
       "string",
     );
