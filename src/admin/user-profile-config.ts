@@ -1,3 +1,4 @@
+import safeRegex from "safe-regex2";
 import { z } from "zod";
 
 /**
@@ -24,7 +25,10 @@ const validators = {
         } catch {
           return false;
         }
-      }, "is not a valid regular expression"),
+      }, "is not a valid regular expression")
+      // Nested quantifiers such as (a+)+ take exponential time on some values: one admin
+      // setting must not let a sign-up stall the worker. safe-regex2's star-height check.
+      .refine((value) => safeRegex(value), "has nested quantifiers that can take exponential time"),
     "error-message": z.string().max(255).optional(),
   }),
   email: z.object({ "max-local-length": bound.optional() }),

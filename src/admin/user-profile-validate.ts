@@ -55,8 +55,9 @@ function checkValue(
         fail("error-invalid-length-too-long", `${max}`);
       }
       return;
-    // TODO(user-profile): a manage-realm administrator's pattern runs unbounded on values of up
-    // to 2 KiB; a catastrophic one could stall a request. A linear-time engine would close it.
+    // TODO(user-profile): patterns with nested quantifiers are refused when stored
+    // (user-profile-config.ts), but that check is a heuristic: an alternation such as (a|aa)+
+    // passes it and still backtracks. A linear-time engine would close it.
     case "pattern": {
       const pattern = String(config.pattern);
       if (!new RegExp(pattern, "u").test(value)) {

@@ -208,6 +208,15 @@ describe("admin API declared user profile (Keycloak's UPConfig)", () => {
       "regular expression",
     );
     await refused(
+      {
+        attributes: [
+          { name: "username" },
+          { name: "email", validations: { pattern: { pattern: "^(a+)+$" } } },
+        ],
+      },
+      "exponential time",
+    );
+    await refused(
       { attributes: [{ name: "username" }, { name: "email" }, { name: "email" }] },
       "twice",
     );
