@@ -94,7 +94,9 @@ export async function removeAccountPasskey(c: Context<AppEnv>): Promise<Response
   const outcome = await removePasskeyUnlessLast(db, session.userId, id);
   const fields = { userId: session.userId, sessionId: session.id };
   if ("refused" in outcome) {
-    const details = { credential_type: PASSKEY_CREDENTIAL_TYPE, credential_id: id };
+    // An id that names none of the person's passkeys is their input: it is not recorded.
+    const known = outcome.refused === "last_method" ? { credential_id: id } : {};
+    const details = { credential_type: PASSKEY_CREDENTIAL_TYPE, ...known };
     emitEvent(c, "REMOVE_CREDENTIAL_ERROR", { ...fields, error: outcome.refused, details });
     logEvent("passkey.remove_refused", {
       realm: realm.id,

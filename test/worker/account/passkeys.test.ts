@@ -142,6 +142,10 @@ describe("removing a passkey", () => {
     expect(await passkeysOf(graceId)).toHaveLength(1);
     const event = await storedEvent(realm.name, "REMOVE_CREDENTIAL_ERROR");
     expect(event).toMatchObject({ userId: graceId, error: "last_method" });
+    expect(event.details).toEqual({
+      credential_type: "webauthn-passwordless",
+      credential_id: only?.id,
+    });
   });
 
   it("lets a passkey-only person remove one of two passkeys, then keeps the other", async () => {
