@@ -1,5 +1,7 @@
-import type { Locale, Translator } from "../src/i18n";
+import type { Translator } from "../src/i18n";
 import { type AccountGrant, AccountGrants } from "./account-grants";
+import { AccountPasskeys, type AccountPasskeysProps } from "./account-passkeys";
+import { formatInstant } from "./instant";
 import { Layout } from "./layout";
 import type { PageProps } from "./page-props";
 
@@ -22,6 +24,8 @@ export interface AccountPageProps extends PageProps {
   grants?: AccountGrant[];
   /** Where revoking a grant posts to. */
   revokeGrantAction?: string;
+  /** The person's passkeys and where their forms post; the section is left out when not given. */
+  passkeys?: Omit<AccountPasskeysProps, "t" | "locale" | "csrfToken">;
 }
 
 /** Who is signed in, since when, and a button to sign out. */
@@ -69,6 +73,10 @@ export function AccountPage(props: AccountPageProps) {
           csrfToken={props.csrfToken}
         />
       )}
+
+      {props.passkeys && (
+        <AccountPasskeys t={t} locale={locale} csrfToken={props.csrfToken} {...props.passkeys} />
+      )}
     </Layout>
   );
 }
@@ -77,17 +85,4 @@ function fullName(t: Translator, { firstName, lastName }: AccountUser): string |
   if (firstName && lastName) return t("account.fullName", { first: firstName, last: lastName });
 
   return firstName || lastName || undefined;
-}
-
-// The server does not know the person's time zone, so the time is shown in UTC and says so.
-function formatInstant(locale: Locale, instant: Date): string {
-  return new Intl.DateTimeFormat(locale, {
-    year: "numeric",
-    month: "long",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: "UTC",
-    timeZoneName: "short",
-  }).format(instant);
 }

@@ -12,15 +12,19 @@ import { endBrowserSession } from "../oidc/end-session";
 import { loggedOutPage } from "../oidc/frontchannel-logout";
 import { nowSeconds } from "../time";
 import { accountGrants, revokeGrant } from "./grants";
+import { addPasskeyOptions, addPasskeyRegistration, isFreshSignIn } from "./passkey-add";
+import { accountPasskeys, removeAccountPasskey, renameAccountPasskey } from "./passkeys";
 
 /** The account console, under `/realms/:realm/account`. */
 export const accountRoutes = new Hono<AppEnv>();
 
 accountRoutes.get("/", async (c) => {
   const { db, realm } = c.var;
-  const session = await currentSession(c, db, realm, nowSeconds());
+  const now = nowSeconds();
+  const session = await currentSession(c, db, realm, now);
   const user = session && (await findUserById(db, realm.id, session.userId));
   if (!session || !user) return c.redirect(`/realms/${realm.name}/login-actions/authenticate`);
+  const base = `/realms/${realm.name}/account`;
 
   const page = AccountPage({
     t: c.var.t,
@@ -31,12 +35,27 @@ accountRoutes.get("/", async (c) => {
     logoutAction: `/realms/${realm.name}/account/logout`,
     csrfToken: await issueCsrfToken(c),
     grants: await accountGrants(c, user.id),
-    revokeGrantAction: `/realms/${realm.name}/account/grants/revoke`,
+    revokeGrantAction: `${base}/grants/revoke`,
+    passkeys: {
+      list: await accountPasskeys(c, user.id),
+      addOptionsUrl: `${base}/passkeys/registration-options`,
+      addAction: `${base}/passkeys/registration`,
+      renameAction: `${base}/passkeys/rename`,
+      removeAction: `${base}/passkeys/remove`,
+      // A stale sign-in is sent to sign in again before the ceremony, not refused after it.
+      signInAgainUrl: isFreshSignIn(session, now)
+        ? undefined
+        : `/realms/${realm.name}/login-actions/authenticate`,
+    },
   });
   return renderPage(c, page);
 });
 
 accountRoutes.post("/grants/revoke", revokeGrant);
+accountRoutes.post("/passkeys/registration-options", addPasskeyOptions);
+accountRoutes.post("/passkeys/registration", addPasskeyRegistration);
+accountRoutes.post("/passkeys/rename", renameAccountPasskey);
+accountRoutes.post("/passkeys/remove", removeAccountPasskey);
 
 accountRoutes.post("/logout", async (c) => {
   const form = await formParams(c);

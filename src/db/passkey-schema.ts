@@ -58,8 +58,8 @@ export const webauthnChallenges = sqliteTable(
       .notNull()
       .references(() => realms.id, { onDelete: "cascade" }),
     challenge: text("challenge").notNull(),
-    /** For a sign-up: who the new account is for, and its user handle. */
-    pending: text("pending", { mode: "json" }).$type<PendingPasskeyUser>(),
+    /** Who the new passkey is for: a sign-up's new account, or a signed-in person. */
+    pending: text("pending", { mode: "json" }).$type<PendingPasskeyUser | PendingPasskeyAddition>(),
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [
@@ -73,5 +73,11 @@ export interface PendingPasskeyUser {
   email: string;
   firstName: string;
   lastName: string;
+  userHandle: string;
+}
+
+/** The signed-in person a passkey added from the account page is for, and its user handle. */
+export interface PendingPasskeyAddition {
+  userId: string;
   userHandle: string;
 }

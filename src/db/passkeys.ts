@@ -1,14 +1,14 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { randomId } from "../crypto/random";
+import type { NewPasskey } from "../webauthn/registration";
 import type { Database } from "./client";
 import { passkeys } from "./schema";
 
 export type Passkey = typeof passkeys.$inferSelect;
 
-// TODO(passkey-add-to-account): passkeys are only made at sign-up. Adding one to an existing
-// account (after sign-in, or Keycloak's webauthn-register-passwordless required action) must
-// reuse the user's handle from their first passkey and exclude their credential ids.
-// TODO(passkey-account-page): the account console does not list, rename or remove passkeys
-// yet; removing the last way to sign in must be refused there.
+// TODO(passkey-register-required-action): Keycloak's webauthn-register-passwordless required
+// action (a realm making people add a passkey at sign-in) is not built; the account page's
+// "Add a passkey" is the only way to add one to an existing account.
 
 /** The passkey a credential id names in a realm, with its owner's id. */
 export async function findPasskey(
@@ -45,4 +45,92 @@ export function recordPasskeyUse(
 /** Whether a passkey is a synced one (software-held, backed up) rather than device-bound. */
 export function isSyncedPasskey(passkey: Pick<Passkey, "backupEligible">): boolean {
   return passkey.backupEligible;
+}
+
+/** A person's passkeys, oldest first, as the account page lists them. */
+export function listUserPasskeys(db: Database, userId: string): Promise<Passkey[]> {
+  return db.query.passkeys.findMany({
+    where: eq(passkeys.userId, userId),
+    orderBy: [asc(passkeys.createdAt), asc(passkeys.id)],
+  });
+}
+
+/** One of a person's passkeys by its row id; another person's is not found. */
+export function findUserPasskey(db: Database, userId: string, id: string) {
+  return db.query.passkeys.findFirst({
+    where: and(eq(passkeys.userId, userId), eq(passkeys.id, id)),
+  });
+}
+
+/** Thrown when a credential id is already registered in the realm. */
+export class DuplicatePasskeyError extends Error {
+  constructor() {
+    super("passkey credential id already registered");
+  }
+}
+
+/**
+ * Stores a passkey for an existing person. The realm's unique credential index decides a race
+ * between two registrations of the same credential id.
+ */
+export async function addPasskey(
+  db: Database,
+  realmId: string,
+  userId: string,
+  passkey: NewPasskey,
+): Promise<Passkey> {
+  const row = { ...passkey, id: randomId(), realmId, userId };
+  try {
+    const [stored] = await db.insert(passkeys).values(row).returning();
+    return stored as Passkey;
+  } catch (error) {
+    const message = String((error as { cause?: unknown })?.cause ?? error);
+    if (
+      message.includes("passkeys.credential_id") ||
+      message.includes("passkeys_realm_credential")
+    ) {
+      throw new DuplicatePasskeyError();
+    }
+    throw error;
+  }
+}
+
+/** Gives one of a person's passkeys a new name; false when they have no such passkey. */
+export async function renamePasskey(
+  db: Database,
+  userId: string,
+  id: string,
+  name: string,
+): Promise<boolean> {
+  const rows = await db
+    .update(passkeys)
+    .set({ name })
+    .where(and(eq(passkeys.userId, userId), eq(passkeys.id, id)))
+    .returning({ id: passkeys.id });
+  return rows.length > 0;
+}
+
+/**
+ * Removes one of a person's passkeys unless it is their last way to sign in (no password and
+ * no other passkey). The check and the delete are one statement, so two removals at once
+ * cannot both take the last two passkeys.
+ */
+export async function removePasskeyUnlessLast(
+  db: Database,
+  userId: string,
+  id: string,
+): Promise<{ removed: Passkey } | { refused: "not_found" | "last_method" }> {
+  const anotherWay = sql`(
+    exists (select 1 from credentials where credentials.user_id = ${userId}
+      and credentials.type = 'password')
+    or (select count(*) from passkeys others where others.user_id = ${userId}) > 1
+  )`;
+  const [removed] = await db
+    .delete(passkeys)
+    .where(and(eq(passkeys.userId, userId), eq(passkeys.id, id), anotherWay))
+    .returning();
+  if (removed) return { removed };
+
+  const exists = await findUserPasskey(db, userId, id);
+  return { refused: exists ? "last_method" : "not_found" };
 }

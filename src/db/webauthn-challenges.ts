@@ -2,14 +2,14 @@ import { and, eq } from "drizzle-orm";
 import { sha256 } from "../crypto/digest";
 import type { PasskeyCeremony } from "../webauthn/policy";
 import type { Database } from "./client";
-import { type PendingPasskeyUser, webauthnChallenges } from "./schema";
+import { type PendingPasskeyAddition, type PendingPasskeyUser, webauthnChallenges } from "./schema";
 
 /** Long enough to find a security key, short enough that a stolen challenge soon goes stale. */
 export const CHALLENGE_LIFETIME_SECONDS = 300;
 
 export interface StoredChallenge {
   challenge: string;
-  pending: PendingPasskeyUser | null;
+  pending: PendingPasskeyUser | PendingPasskeyAddition | null;
   expiresAt: number;
 }
 
@@ -24,7 +24,7 @@ export async function storeChallenge(
   ceremony: PasskeyCeremony,
   challenge: string,
   now: number,
-  pending: PendingPasskeyUser | null = null,
+  pending: PendingPasskeyUser | PendingPasskeyAddition | null = null,
 ): Promise<void> {
   const row = {
     attemptHash: await sha256(attempt),

@@ -40,6 +40,10 @@ export const EVENT_TYPES = [
   "RESET_PASSWORD_ERROR",
   "UPDATE_TOTP",
   "REMOVE_TOTP",
+  "UPDATE_CREDENTIAL",
+  "UPDATE_CREDENTIAL_ERROR",
+  "REMOVE_CREDENTIAL",
+  "REMOVE_CREDENTIAL_ERROR",
   "FEDERATED_IDENTITY_LINK",
   "IDENTITY_PROVIDER_LOGIN",
   "DELETE_ACCOUNT",
@@ -90,6 +94,9 @@ export type EventDetails = Partial<
     | "audience"
     | "revoked_client"
     | "endpoint_id"
+    | "credential_type"
+    | "credential_id"
+    | "credential_user_label"
     /** Latchkey's own: the names (never values) of the person's claims a client received. */
     | "claims",
     string

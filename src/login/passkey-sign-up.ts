@@ -57,7 +57,7 @@ export async function finishPasskeySignUp(
   const { db, realm } = c.var;
   const stored = await takeChallenge(c, "registration", now);
   const pending = stored.pending;
-  if (!pending) throw new PasskeyError("passkey_challenge_invalid");
+  if (!pending || !("email" in pending)) throw new PasskeyError("passkey_challenge_invalid");
   const response = parseRegistrationResponse(credentialJson);
 
   const policy = passkeyPolicy(realm, c.req.url);

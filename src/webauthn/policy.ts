@@ -1,7 +1,10 @@
 import type { Realm } from "../db/realms";
 
-/** The two WebAuthn ceremonies (WebAuthn Level 3 §7.1 and §7.2). */
-export type PasskeyCeremony = "registration" | "authentication";
+/**
+ * The WebAuthn ceremonies (WebAuthn Level 3 §7.1 and §7.2): a registration at sign-up, one
+ * from the account page for a signed-in person, and an authentication.
+ */
+export type PasskeyCeremony = "registration" | "account-registration" | "authentication";
 
 /** Signature algorithms by Keycloak's names, with their COSE identifiers (RFC 9053). */
 export const PASSKEY_ALGORITHMS = {

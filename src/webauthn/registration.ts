@@ -22,10 +22,20 @@ export function newUserHandle(): string {
   return isoBase64URL.fromBuffer(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-/** Creation options (WebAuthn Level 3 §5.4) for a new discoverable credential. */
+/** A credential the person already has, so their authenticator makes no second one. */
+export interface ExcludedCredential {
+  credentialId: string;
+  transports: string[];
+}
+
+/**
+ * Creation options (WebAuthn Level 3 §5.4) for a new discoverable credential; `exclude`
+ * lists the person's existing credentials (§5.4.3, excludeCredentials).
+ */
 export function registrationOptions(
   policy: PasskeyPolicy,
   user: PasskeyUser,
+  exclude: ExcludedCredential[] = [],
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   return generateRegistrationOptions({
     rpName: policy.rpName,
@@ -43,6 +53,10 @@ export function registrationOptions(
       authenticatorAttachment: policy.attachment,
     },
     supportedAlgorithmIDs: policy.algorithmIds,
+    excludeCredentials: exclude.map((credential) => ({
+      id: credential.credentialId,
+      transports: credential.transports,
+    })),
   });
 }
 

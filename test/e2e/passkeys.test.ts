@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./harness/browser";
 import { type CallbackServer, startCallbackServer } from "./harness/callback-server";
 import { type LatchkeyServer, startLatchkey } from "./harness/latchkey-server";
-import { appReceives, describePage } from "./harness/pages";
-import { writeRealmFile } from "./harness/realm-file";
+import { appReceives, describePage, signIn } from "./harness/pages";
+import { existingUser, writeRealmFile } from "./harness/realm-file";
 import { authorizationRequest, discover } from "./harness/relying-party";
 
 let dir: string;
@@ -130,5 +130,66 @@ describe("passkeys in Chromium with a virtual authenticator, through the OIDC fl
 
     const text = await describePage(stranger.page);
     expect(text).toContain("This passkey is not registered here.");
+  });
+});
+
+describe("a person with a password adds a passkey on the account page, in Chromium", () => {
+  let page: Page;
+  let withPassword: Tokens;
+  let withPasskey: Tokens;
+
+  /** Signs out at the app's request, ending the browser session. */
+  async function signOut(tokens: Tokens) {
+    const logout = client.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token ?? "",
+      post_logout_redirect_uri: `${app.origin}/signed-out`,
+    });
+    await page.goto(logout.href);
+    await appReceives(app, page, "/signed-out");
+  }
+
+  it("signs in with the password, then adds a passkey from the account page", async () => {
+    ({ page } = await pageWithAuthenticator());
+    const request = await authorizationRequest(config, callback());
+    await page.goto(request.url.href);
+    const received = appReceives(app, page, "/callback");
+    await signIn(page, existingUser.email, existingUser.password);
+    withPassword = await client.authorizationCodeGrant(config, await received, request.checks);
+    expect(withPassword.claims()?.amr).toEqual(["pwd"]);
+
+    await page.goto(`${latchkey.issuer("e2e")}/account`);
+    await page.click("#passkey-add");
+    await page.waitForSelector(".passkey-item", { timeout: 10_000 }).catch(async () => {
+      throw new Error(`no passkey listed; ${await describePage(page)}`);
+    });
+    expect(await page.textContent(".passkeys")).toContain("This device only");
+  });
+
+  it("signs out, then signs in with the new passkey as the same person", async () => {
+    await signOut(withPassword);
+
+    const request = await authorizationRequest(config, callback());
+    await page.goto(request.url.href);
+    const received = appReceives(app, page, "/callback");
+    await pressPasskeyButton(page);
+    withPasskey = await client.authorizationCodeGrant(config, await received, request.checks);
+
+    expect(withPasskey.claims()?.sub).toBe(withPassword.claims()?.sub);
+    expect(withPasskey.claims()?.amr).toEqual(["hwk", "user"]);
+  });
+
+  it("removes the passkey on the account page; a sign-in with it is then refused", async () => {
+    await page.goto(`${latchkey.issuer("e2e")}/account`);
+    await page.click(".passkey-remove button");
+    await page.waitForURL(/\/account$/);
+    expect(await page.$(".passkey-item")).toBeNull();
+    await signOut(withPasskey);
+
+    const request = await authorizationRequest(config, callback());
+    await page.goto(request.url.href);
+    await pressPasskeyButton(page);
+    await page.waitForURL(/login-actions\/passkey\/authenticate/);
+    await page.waitForSelector("#login-error");
+    expect(await describePage(page)).toContain("This passkey is not registered here.");
   });
 });
