@@ -120,6 +120,15 @@ function secondFile() {
   };
 }
 
+function withoutMapperIds(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value), (key, entry) => {
+    if (key === "protocolMappers" && Array.isArray(entry)) {
+      return entry.map(({ id: _id, ...mapper }) => mapper);
+    }
+    return entry;
+  });
+}
+
 async function importInto(realm: string, token: string, body: unknown) {
   return adminSend("POST", `/${realm}/partialImport`, token, body);
 }
@@ -254,6 +263,28 @@ describe("partial import OVERWRITE (Keycloak's ifResourceExists OVERWRITE)", () 
       });
     expect((await grant("old batch secret")).status).toBe(401);
     expect((await grant("new batch secret")).status).toBe(200);
+  });
+
+  it("overwrites a realm with its own export and leaves it as it was", async () => {
+    const { realm, token, before } = await seeded();
+    const query =
+      "exportClients=true&exportGroupsAndRoles=true&includeUsers=true&includeSecrets=true";
+    const exported = await adminFetch(`/${realm}/partial-export?${query}`, token, {
+      method: "POST",
+    });
+    const file = (await exported.json()) as Record<string, unknown>;
+
+    const response = await importInto(realm, token, { ...file, ifResourceExists: "OVERWRITE" });
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Results;
+    expect(body.added).toBe(0);
+    expect(body.results).toContainEqual(
+      expect.objectContaining({ action: "OVERWRITTEN", resourceType: "USER", resourceName: "ada" }),
+    );
+    // Mappers are replaced, not kept: only their ids change.
+    expect(withoutMapperIds(await exportOf(realm, token))).toEqual(withoutMapperIds(before));
+    await expect(passwordToken(realm, "cli", "bob", OLD_PASSWORD)).resolves.toBeTypeOf("string");
   });
 
   it("skips Keycloak's built-ins under OVERWRITE", async () => {
