@@ -85,6 +85,9 @@ export function replaceGroup(db: Database, groupId: string): Statement[] {
  * become the file's, and their password when the file carries one. As Keycloak's delete and
  * re-create would, their sessions and refresh tokens (offline ones too) end.
  */
+// TODO(partial-import-logout-notice): the relying parties of the sessions ended here are not
+// sent back-channel logout (the admin API's user logout sends it), so their own sessions
+// outlive ours; selecting the sessions before the batch and announcing each end would close it.
 export function replaceUser(db: Database, user: User, hasPassword: boolean): Statement[] {
   const { id, realmId: _realm, createdAt: _created, serviceAccountClientId: _sa, ...fields } = user;
   return [
