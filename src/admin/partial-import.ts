@@ -15,8 +15,8 @@ const policy = z.enum(["FAIL", "SKIP", "OVERWRITE"], {
 
 /**
  * Keycloak's `POST /admin/realms/{realm}/partialImport`: adds (or, with OVERWRITE, replaces) a
- * file's clients, client scopes, roles, groups and users in the realm and answers Keycloak's PartialImportResults, plus
- * `unsupported`, the parts of the file Latchkey has no model for.
+ * file's clients, client scopes, roles, groups and users in the realm and answers Keycloak's
+ * PartialImportResults, plus `unsupported`, the parts of the file Latchkey has no model for.
  */
 export const partialImportRoutes = new Hono<AppEnv>();
 

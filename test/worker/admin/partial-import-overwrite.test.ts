@@ -303,6 +303,29 @@ describe("partial import OVERWRITE (Keycloak's ifResourceExists OVERWRITE)", () 
     expect(offline?.description).not.toBe("changed");
   });
 
+  it("refuses a file that defines an existing role or group twice (400)", async () => {
+    const { realm, token, before } = await seeded();
+
+    const roles = await importInto(realm, token, {
+      roles: { realm: [{ name: "auditor" }, { name: "auditor", description: "again" }] },
+      ifResourceExists: "OVERWRITE",
+    });
+    const groups = await importInto(realm, token, {
+      groups: [{ name: "audit", subGroups: [{ name: "eu" }, { name: "eu" }] }],
+      ifResourceExists: "OVERWRITE",
+    });
+
+    expect(roles.status).toBe(400);
+    expect(await roles.json()).toMatchObject({
+      errorMessage: expect.stringContaining('"auditor" is defined twice'),
+    });
+    expect(groups.status).toBe(400);
+    expect(await groups.json()).toMatchObject({
+      errorMessage: expect.stringContaining('the group "/audit/eu" is defined twice'),
+    });
+    expect(await exportOf(realm, token)).toEqual(before);
+  });
+
   it("changes nothing when one overwrite fails (400)", async () => {
     const { realm, token, before } = await seeded();
     const file = secondFile();
