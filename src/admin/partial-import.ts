@@ -14,9 +14,9 @@ const policy = z.enum(["FAIL", "SKIP", "OVERWRITE"], {
 });
 
 /**
- * Keycloak's `POST /admin/realms/{realm}/partialImport`: adds a file's clients, client scopes,
- * roles, groups and users to the realm and answers Keycloak's PartialImportResults, plus
- * `unsupported`, the parts of the file Latchkey has no model for.
+ * Keycloak's `POST /admin/realms/{realm}/partialImport`: adds (or, with OVERWRITE, replaces) a
+ * file's clients, client scopes, roles, groups and users in the realm and answers Keycloak's
+ * PartialImportResults, plus `unsupported`, the parts of the file Latchkey has no model for.
  */
 export const partialImportRoutes = new Hono<AppEnv>();
 
@@ -31,23 +31,17 @@ partialImportRoutes.post("/partialImport", async (c) => {
     requireRole(c, realm.name, "manage-clients");
   }
   const ifExists = parseWith(policy, body.ifResourceExists ?? body.policy ?? "FAIL");
-  if (ifExists === "OVERWRITE") {
-    // TODO(partial-import-overwrite): OVERWRITE would replace existing clients, roles, groups
-    // and users in the same batch; until then an operator deletes them first, or uses SKIP.
-    throw AdminError.badRequest(
-      "ifResourceExists OVERWRITE is not supported yet; use FAIL or SKIP",
-    );
-  }
 
   try {
     const results = await partialImport(c.var.db, realm, body, ifExists, {
       keyEncryptionSecret: c.env.KEY_ENCRYPTION_SECRET,
     });
-    const { added, skipped } = results;
+    const { added, skipped, overwritten } = results;
     auditChange(c, "CREATE", "REALM", "partialImport", {
       ifResourceExists: ifExists,
       added,
       skipped,
+      overwritten,
     });
     return c.json(results);
   } catch (error) {

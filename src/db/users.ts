@@ -31,6 +31,8 @@ export function emailLookupKey(email: string): string {
 }
 
 export interface NewUser {
+  /** An existing user's id, for statements that replace that user (partial import). */
+  id?: string;
   username?: string;
   email?: string;
   emailVerified?: boolean;
@@ -83,7 +85,7 @@ export async function newUserStatements(
   if (!username) throw new Error("a user needs a username or an email");
   const now = Math.floor(Date.now() / 1000);
   const user: User = {
-    id: randomId(),
+    id: input.id ?? randomId(),
     realmId,
     username,
     usernameKey: lookupKey(username),

@@ -174,15 +174,16 @@ export function realmScopeNames(list: readonly ClientScopeRepresentation[] | nul
 type ScopeRow = typeof clientScopes.$inferInsert;
 type MapperRow = typeof protocolMappers.$inferInsert;
 
-/** The rows of a realm's client scopes and their mappers. */
+/** The rows of a realm's client scopes and their mappers; `idOf` keeps an existing id. */
 export function clientScopeRows(
   list: readonly ClientScopeRepresentation[] | null | undefined,
   realmId: string,
+  idOf: (name: string) => string | undefined = () => undefined,
 ): { scopes: ScopeRow[]; mappers: MapperRow[] } {
   const scopes: ScopeRow[] = [];
   const mappers: MapperRow[] = [];
   for (const entry of (list ?? []).filter((scope) => !scope.skipped)) {
-    const id = randomId();
+    const id = idOf(entry.name) ?? randomId();
     scopes.push({
       id,
       realmId,

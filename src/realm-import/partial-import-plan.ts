@@ -31,16 +31,18 @@ const LABELS: Record<PartialImportResult["resourceType"], string> = {
 
 /**
  * Splits a file into what the realm lacks (returned, to be added) and what it has (SKIPPED in
- * `skipped`, or a ResourceExistsError under FAIL). Top-level groups count as one resource
- * with their subgroups, as in Keycloak.
+ * `skipped`, a ResourceExistsError under FAIL, or kept in `toAdd` and listed in `overwritten`
+ * under OVERWRITE). Top-level groups count as one resource with their subgroups, as in
+ * Keycloak. Keycloak's built-ins are skipped under every policy.
  */
 export function planPartialImport(
   rep: RealmRepresentation,
   realm: { id: string; name: string },
   existing: ExistingResources,
-  policy: Exclude<IfResourceExists, "OVERWRITE">,
+  policy: IfResourceExists,
 ) {
   const skipped: PartialImportResult[] = [];
+  const overwritten: PartialImportResult[] = [];
   // TODO(partial-import-defaults): the default role is skipped whole, so a file's extra
   // default-role composites are not applied (the CLI's export → import loses them), nor
   // `defaultGroups` naming groups the realm had; adding the missing links would close it.
@@ -55,6 +57,11 @@ export function planPartialImport(
     // Every realm has Keycloak's built-ins, so every export names them: they never fail a file.
     if (policy === "FAIL" && !builtIn) {
       throw new ResourceExistsError(`${LABELS[type]} '${name}' already exists`);
+    }
+    // An empty id is a service account its existing client lacks: nothing to overwrite.
+    if (policy === "OVERWRITE" && !builtIn && id !== "") {
+      overwritten.push({ action: "OVERWRITTEN", resourceType: type, resourceName: name, id });
+      return true;
     }
     skipped.push({ action: "SKIPPED", resourceType: type, resourceName: name, id });
     return false;
@@ -115,5 +122,5 @@ export function planPartialImport(
     scopeMappings: rep.scopeMappings,
     clientScopeMappings: rep.clientScopeMappings,
   };
-  return { toAdd, skipped };
+  return { toAdd, skipped, overwritten };
 }

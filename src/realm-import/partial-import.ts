@@ -1,11 +1,12 @@
 import { inArray } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../db/client";
 import type { Realm } from "../db/realms";
-import { defaultMemberships } from "../db/roles";
+import { defaultMemberships, membershipInserts } from "../db/roles";
 import { clientScopes, clients, protocolMappers, users } from "../db/schema";
 import { newUserStatements } from "../db/users";
 import { clientScopeRows, mapperRows, realmScopeNames } from "./client-scopes";
-import { existingResources } from "./existing-resources";
+import { clashingUser, existingResources } from "./existing-resources";
 import { ImportError } from "./import-error";
 import {
   checkSealable,
@@ -14,7 +15,21 @@ import {
   serviceAccountInserts,
   validate,
 } from "./import-realm";
-import { type PartialImportResult, planPartialImport } from "./partial-import-plan";
+import {
+  clientsWithServiceAccount,
+  overwrittenIds,
+  replaceClient,
+  replaceClientScope,
+  replaceGroup,
+  replaceMemberships,
+  replaceRole,
+  replaceUser,
+} from "./partial-import-overwrite";
+import {
+  type IfResourceExists,
+  type PartialImportResult,
+  planPartialImport,
+} from "./partial-import-plan";
 import { roleGraph } from "./role-rows";
 import { clientRow, newUser } from "./rows";
 
@@ -62,33 +77,44 @@ export interface PartialImportResults {
 
 /**
  * Adds a file's clients, client scopes, roles, groups and users to an existing realm; what the
- * realm already has is skipped (SKIP) or refused whole (FAIL). Everything is written in one
- * batch, so a refusal or a failure leaves nothing behind.
+ * realm already has is skipped (SKIP), refused whole (FAIL) or replaced by the file's, keeping
+ * its id (OVERWRITE). Everything is written in one batch, so a refusal or a failure leaves
+ * nothing behind.
  */
 export async function partialImport(
   db: Database,
   realm: Realm,
   body: Record<string, unknown>,
-  policy: "FAIL" | "SKIP",
+  policy: IfResourceExists,
   options: ImportOptions = {},
 ): Promise<PartialImportResults> {
   const picked = Object.fromEntries(IMPORTED.map((key) => [key, body[key]]));
   const rep = validate({ ...picked, realm: realm.name });
   checkSealable(rep, options.keyEncryptionSecret);
   const existing = await existingResources(db, realm.id, rep);
-  const { toAdd, skipped } = planPartialImport(rep, realm, existing, policy);
+  const { toAdd, skipped, overwritten } = planPartialImport(rep, realm, existing, policy);
+  const replaced = overwrittenIds(existing, overwritten);
+  const keptId = (id: string | undefined) => (id && replaced.has(id) ? id : undefined);
 
   const now = Math.floor(Date.now() / 1000);
   const scopeNames = new Set([
     ...realmScopeNames(toAdd.clientScopes),
     ...existing.clientScopes.map((scope) => scope.name),
   ]);
+  const clientIds = new Map(existing.clients.map((c) => [c.clientId, c.id]));
   const clientRows = await Promise.all(
     (toAdd.clients ?? []).map((c) =>
-      clientRow(c, realm.id, now, options.keyEncryptionSecret, scopeNames),
+      clientRow(
+        c,
+        realm.id,
+        now,
+        options.keyEncryptionSecret,
+        scopeNames,
+        keptId(clientIds.get(c.clientId)),
+      ),
     ),
   );
-  const graph = roleGraph(toAdd, realm, [...existing.clients, ...clientRows], existing);
+  const graph = roleGraph(toAdd, realm, [...existing.clients, ...clientRows], existing, replaced);
   // Errors name a user by their index in the file, not in what is left to add.
   // TODO(partial-import-paths): roles and groups left to add are still named by their index
   // after skipped ones are taken out, so such an error's JSON path may point at the wrong
@@ -97,52 +123,85 @@ export async function partialImport(
     graph.memberships(user, (rep.users ?? []).indexOf(user)),
   );
 
-  // The graph holds the realm's roles too; only new ones, and links from new ones, are written.
+  // The graph holds the realm's roles too; only new and overwritten ones are written.
   const known = new Set(existing.roles.map((role) => role.id));
   const newRoles = graph.roles.filter((role) => !known.has(role.id));
-  const newRoleIds = new Set(newRoles.map((role) => role.id));
-  const newClientIds = new Set(clientRows.map((row) => row.id));
+  const rewrittenRoles = graph.roles.filter((role) => replaced.has(role.id));
+  const writtenRoleIds = new Set([...newRoles, ...rewrittenRoles].map((role) => role.id));
+  const knownGroups = new Set(existing.groups.map((group) => group.id));
+  const writtenClientIds = new Set(clientRows.map((row) => row.id));
+  const newClientRows = clientRows.filter((row) => !replaced.has(row.id));
   const newRows = {
     ...graph,
     roles: newRoles,
-    composites: graph.composites.filter((link) => newRoleIds.has(link.roleId)),
-    clientScopeRoles: graph.clientScopeRoles.filter((row) => newClientIds.has(row.clientId)),
+    composites: graph.composites.filter((link) => writtenRoleIds.has(link.roleId)),
+    groups: graph.groups.filter((group) => !knownGroups.has(group.id)),
+    clientScopeRoles: graph.clientScopeRoles.filter((row) => writtenClientIds.has(row.clientId)),
   };
 
-  const scopes = clientScopeRows(toAdd.clientScopes, realm.id);
+  const scopeIds = new Map(existing.clientScopes.map((scope) => [scope.name, scope.id]));
+  const scopes = clientScopeRows(toAdd.clientScopes, realm.id, (name) =>
+    keptId(scopeIds.get(name)),
+  );
   const clientMappers = (toAdd.clients ?? []).flatMap((c, index) =>
     mapperRows(c.protocolMappers, realm.id, { clientId: clientRows[index]?.id as string }),
   );
   const defaults = await defaultMemberships(db, realm.id);
   const people = await Promise.all(
-    (toAdd.users ?? []).flatMap((user, index) =>
-      user.serviceAccountClientId
-        ? []
-        : [
-            newUserStatements(db, realm.id, {
-              ...newUser(user),
-              memberships: memberships[index] ?? defaults,
-            }),
-          ],
-    ),
+    (toAdd.users ?? []).flatMap((user, index) => {
+      if (user.serviceAccountClientId) return [];
+      const input = newUser(user);
+      const id = keptId(clashingUser(existing, user)?.id);
+      const hasPassword = input.password !== undefined || input.passwordHash !== undefined;
+      const memberOf = memberships[index] ?? defaults;
+      const person = newUserStatements(db, realm.id, { ...input, id, memberships: memberOf });
+      return [person.then((made) => ({ ...made, replaces: id !== undefined, hasPassword }))];
+    }),
   );
+  // Overwritten clients keep their service account; one that gains it gets a new one.
+  const rewrittenClients = clientRows.filter((row) => replaced.has(row.id));
+  const withAccount = await clientsWithServiceAccount(
+    db,
+    rewrittenClients.map((row) => row.id),
+  );
+  const accountRows = clientRows.filter((row) => !withAccount.has(row.id));
   const serviceAccounts = serviceAccountInserts(
     db,
     toAdd,
     realm.id,
-    clientRows,
+    accountRows,
     graph,
     memberships,
     now,
   );
+  const accounts = (toAdd.users ?? []).flatMap((user, index) => {
+    const id = user.serviceAccountClientId ? keptId(clashingUser(existing, user)?.id) : undefined;
+    if (!id) return [];
+    return [
+      ...replaceMemberships(db, id),
+      ...membershipInserts(db, id, memberships[index] ?? defaults),
+    ];
+  });
 
-  const statements = [
-    ...scopes.scopes.map((row) => db.insert(clientScopes).values(row)),
-    ...clientRows.map((row) => db.insert(clients).values(row)),
+  const statements: BatchItem<"sqlite">[] = [
+    ...scopes.scopes.flatMap((row): BatchItem<"sqlite">[] =>
+      replaced.has(row.id) ? replaceClientScope(db, row) : [db.insert(clientScopes).values(row)],
+    ),
+    ...clientRows.flatMap((row): BatchItem<"sqlite">[] =>
+      replaced.has(row.id) ? replaceClient(db, row) : [db.insert(clients).values(row)],
+    ),
     ...[...scopes.mappers, ...clientMappers].map((row) => db.insert(protocolMappers).values(row)),
+    ...rewrittenRoles.flatMap((role) => replaceRole(db, role)),
+    ...graph.groups.filter((g) => knownGroups.has(g.id)).flatMap((g) => replaceGroup(db, g.id)),
     ...roleGraphInserts(db, newRows),
     ...serviceAccounts,
-    ...people.flatMap((person) => [db.insert(users).values(person.user), ...person.statements]),
+    ...accounts,
+    ...people.flatMap((person): BatchItem<"sqlite">[] => [
+      ...(person.replaces
+        ? replaceUser(db, person.user, person.hasPassword)
+        : [db.insert(users).values(person.user)]),
+      ...person.statements,
+    ]),
   ];
   const [first, ...rest] = statements;
   try {
@@ -154,24 +213,28 @@ export async function partialImport(
   }
 
   const added: PartialImportResult[] = [
-    ...scopes.scopes.map((row) => result("CLIENT_SCOPE", row.name, row.id)),
-    ...clientRows.map((row) => result("CLIENT", row.clientId, row.id)),
+    ...scopes.scopes
+      .filter((row) => !replaced.has(row.id))
+      .map((row) => result("CLIENT_SCOPE", row.name, row.id)),
+    ...newClientRows.map((row) => result("CLIENT", row.clientId, row.id)),
     ...newRoles.map((role) =>
       result(role.clientId === null ? "REALM_ROLE" : "CLIENT_ROLE", role.name, role.id),
     ),
     ...newRows.groups
       .filter((group) => !group.parentId)
       .map((group) => result("GROUP", group.name, group.id)),
-    ...people.map(({ user }) => result("USER", user.username, user.id)),
-    ...(await serviceAccountsOf(db, clientRows)).map((user) =>
+    ...people
+      .filter((person) => !person.replaces)
+      .map(({ user }) => result("USER", user.username, user.id)),
+    ...(await serviceAccountsOf(db, accountRows)).map((user) =>
       result("USER", user.username, user.id),
     ),
   ];
   return {
-    overwritten: 0,
+    overwritten: overwritten.length,
     added: added.length,
     skipped: skipped.length,
-    results: [...added, ...skipped],
+    results: [...added, ...overwritten, ...skipped],
     unsupported: UNSUPPORTED.flatMap((field) => {
       const value = body[field];
       const count = Array.isArray(value) ? value.length : value ? 1 : 0;

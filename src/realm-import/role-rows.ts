@@ -24,15 +24,18 @@ export interface RoleGraph {
  * Builds the role graph of a realm file: its roles (plus Keycloak's built-in ones it leaves
  * out), composites (no cycles), groups with paths, default groups and scope mappings. Every
  * role, client and group a file names must exist in it, or the import is refused there.
+ * A role or group of `existing` whose id is in `overwrite` may be defined again by the file
+ * (a partial import's OVERWRITE): it keeps its id and takes the file's values.
  */
 export function roleGraph(
   rep: RealmRepresentation,
   realm: { id: string; name: string },
   clientRows: readonly { id: string; clientId: string }[],
   existing: ExistingRoleRows = { roles: [], groups: [] },
+  overwrite: ReadonlySet<string> = new Set(),
 ): RoleGraph {
   const clientIds = new Map(clientRows.map((row) => [row.clientId, row.id]));
-  const index = new RoleIndex(realm.id, clientIds);
+  const index = new RoleIndex(realm.id, clientIds, overwrite);
   // A partial import adds to a realm: what it names may already be there.
   for (const role of existing.roles) index.addExisting(role);
   const composites = new Map<string, Set<string>>();
@@ -69,7 +72,7 @@ export function roleGraph(
   }
   refuseCycles(composites, index);
 
-  const tree = groupTree(rep.groups ?? [], realm.id, index, existing.groups);
+  const tree = groupTree(rep.groups ?? [], realm.id, index, existing.groups, overwrite);
   (rep.defaultGroups ?? []).forEach((path, i) => {
     const group = tree.byPath.get(path);
     if (!group) throw ImportError.at(["defaultGroups", i], `no group "${path}" in this realm`);
@@ -117,20 +120,24 @@ interface Composites {
 class RoleIndex {
   private readonly roles = new Map<string, Role>();
   private readonly byPath = new Map<string, Role>();
+  private readonly defined = new Set<string>();
 
   constructor(
     private readonly realmId: string,
     private readonly clientIds: Map<string, string>,
+    private readonly overwrite: ReadonlySet<string>,
   ) {}
 
   add(path: Path, clientId: string | null, name: string, description?: string | null) {
     const container = clientId === null ? this.realmId : this.clientRowId(clientId, path);
     const key = `${container}/${name}`;
-    if (this.roles.has(key)) {
+    const prior = this.roles.get(key);
+    if (prior && (!this.overwrite.has(prior.id) || this.defined.has(key))) {
       throw ImportError.at([...path, "name"], `"${name}" is defined twice`);
     }
+    this.defined.add(key);
     const role: Role = {
-      id: randomId(),
+      id: prior?.id ?? randomId(),
       realmId: this.realmId,
       clientId: clientId === null ? null : container,
       containerId: container,
@@ -219,8 +226,10 @@ function groupTree(
   realmId: string,
   index: RoleIndex,
   existing: readonly GroupRow[],
+  overwrite: ReadonlySet<string>,
 ) {
   const rows: GroupRow[] = [];
+  const defined = new Set<string>();
   const roles: { groupId: string; roleId: string }[] = [];
   const byPath = new Map<string, GroupRow>(existing.map((group) => [group.path, group]));
 
@@ -228,16 +237,18 @@ function groupTree(
     entries.forEach((entry, i) => {
       const path = [...at, i];
       const groupPath = `${parent?.path ?? ""}/${entry.name}`;
-      if (byPath.has(groupPath)) {
+      const prior = byPath.get(groupPath);
+      if (prior && (!overwrite.has(prior.id) || defined.has(groupPath))) {
         throw ImportError.at([...path, "name"], `the group "${groupPath}" is defined twice`);
       }
+      defined.add(groupPath);
       const row: GroupRow = {
-        id: randomId(),
+        id: prior?.id ?? randomId(),
         realmId,
         parentId: parent?.id ?? null,
         name: entry.name,
         path: groupPath,
-        isDefault: false,
+        isDefault: prior?.isDefault ?? false,
       };
       rows.push(row);
       byPath.set(groupPath, row);

@@ -62,8 +62,8 @@ export async function clientRow(
   now: number,
   keyEncryptionSecret?: string,
   realmScopes: ReadonlySet<string> = new Set(),
+  id: string = randomId(),
 ): Promise<ClientRow> {
-  const id = randomId();
   const publicClient = rep.publicClient ?? false;
   const authenticator = publicClient ? "client-secret" : (rep.clientAuthenticatorType ?? undefined);
   const sealSecret = authenticator === "client-secret-jwt" && rep.secret;

@@ -141,6 +141,23 @@ describe("npm run admin", () => {
   });
 
   it(
+    "replaces what exists with --if-exists overwrite; the password still works",
+    slow,
+    async () => {
+      const output = join(dir, "overwrite.json");
+      await admin(["export", REALM, "--users", "--secrets", "-o", output]);
+
+      const run = await admin(["import", output, "--realm", COPY, "--if-exists", "overwrite"]);
+
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/OVERWRITTEN\s+USER\s+lin/);
+      expect(run.stderr).toMatch(/OVERWRITTEN\s+CLIENT\s+api/);
+      expect(run.stderr).toMatch(/added 0, skipped \d+, overwritten [1-9]/);
+      expect((await passwordGrant(COPY, person.password)).access_token).toBeTypeOf("string");
+    },
+  );
+
+  it(
     "says so, without a stack trace, when credentials are wrong or the server is down",
     slow,
     async () => {
