@@ -85,7 +85,12 @@ export async function partialImport(
       clientRow(c, realm.id, now, options.keyEncryptionSecret, scopeNames),
     ),
   );
-  const graph = roleGraph(toAdd, realm, [...existing.clients, ...clientRows], existing);
+  const scopes = clientScopeRows(toAdd.clientScopes, realm.id);
+  const targets = {
+    clients: [...existing.clients, ...clientRows],
+    scopes: [...existing.clientScopes, ...scopes.scopes],
+  };
+  const graph = roleGraph(toAdd, realm, targets, existing);
   // Errors name a user by their index in the file, not in what is left to add.
   // TODO(partial-import-paths): roles and groups left to add are still named by their index
   // after skipped ones are taken out, so such an error's JSON path may point at the wrong
@@ -99,14 +104,17 @@ export async function partialImport(
   const newRoles = graph.roles.filter((role) => !known.has(role.id));
   const newRoleIds = new Set(newRoles.map((role) => role.id));
   const newClientIds = new Set(clientRows.map((row) => row.id));
+  const newScopeIds = new Set(scopes.scopes.map((row) => row.id));
   const newRows = {
     ...graph,
     roles: newRoles,
     composites: graph.composites.filter((link) => newRoleIds.has(link.roleId)),
     clientScopeRoles: graph.clientScopeRoles.filter((row) => newClientIds.has(row.clientId)),
+    clientScopeScopeMappings: graph.clientScopeScopeMappings.filter((row) =>
+      newScopeIds.has(row.scopeId),
+    ),
   };
 
-  const scopes = clientScopeRows(toAdd.clientScopes, realm.id);
   const clientMappers = (toAdd.clients ?? []).flatMap((c, index) =>
     mapperRows(c.protocolMappers, realm.id, { clientId: clientRows[index]?.id as string }),
   );
