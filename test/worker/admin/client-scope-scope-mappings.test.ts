@@ -8,7 +8,7 @@ import {
   passwordToken,
   seedAdminRealm,
 } from "../support/admin";
-import { adminEventKinds, clientUuid, recordAdminEvents } from "../support/admin-scopes";
+import { adminEventKinds, clientUuid, createdId, recordAdminEvents } from "../support/admin-scopes";
 import { USER_PASSWORD } from "../support/realm";
 
 beforeAll(bootstrapMaster);
@@ -65,7 +65,7 @@ async function narrowClaims(realmName: string) {
 }
 
 describe("admin API scope mappings of a client scope (Keycloak's client scope Scope tab)", () => {
-  it("maps realm and client roles, which then reach the tokens of clients with the scope", async () => {
+  it("maps realm and client roles, which reach the tokens of clients with the scope", async () => {
     const { realm, token, spaId, mappings } = await setup();
     await recordAdminEvents(realm.name, token);
     expect(await names(await adminFetch(`${mappings}/realm`, token))).toEqual([]);
@@ -95,7 +95,7 @@ describe("admin API scope mappings of a client scope (Keycloak's client scope Sc
     );
   });
 
-  it("answers 404 for an unknown role, a role of another container and an unknown scope", async () => {
+  it("answers 404 for an unknown role, another container's role and an unknown scope", async () => {
     const { base, token, spaId, mappings } = await setup();
 
     const ghost = await adminSend("POST", `${mappings}/realm`, token, [{ name: "ghost" }]);
@@ -117,6 +117,21 @@ describe("admin API scope mappings of a client scope (Keycloak's client scope Sc
     const post = await adminSend("POST", builtIn, token, [{ name: "staff" }]);
     expect(post.status).toBe(400);
     expect(await post.json()).toMatchObject({ errorMessage: expect.stringContaining("built-in") });
+  });
+
+  it("drops the mappings with their client scope or their role", async () => {
+    const { base, token, mappings } = await setup();
+    const created = await adminSend("POST", `${base}/client-scopes`, token, { name: "spare" });
+    const spare = `${base}/client-scopes/${createdId(created)}`;
+    await adminSend("POST", `${spare}/scope-mappings/realm`, token, [{ name: "staff" }]);
+    await adminSend("POST", `${mappings}/realm`, token, [{ name: "staff" }]);
+
+    const deleted = await adminFetch(spare, token, { method: "DELETE" });
+    expect(deleted.status).toBe(204);
+    expect(await names(await adminFetch(`${mappings}/realm`, token))).toEqual(["staff"]);
+    const role = await adminFetch(`${base}/roles/staff`, token, { method: "DELETE" });
+    expect(role.status).toBe(204);
+    expect(await names(await adminFetch(`${mappings}/realm`, token))).toEqual([]);
   });
 
   it("lets view-clients read the mappings and refuses it changes with 403", async () => {
