@@ -9,6 +9,7 @@ import { clearRealmCache } from "../http/realm-context";
 import { mapperRows, protocolMapperList, scopeName } from "../realm-import/client-scopes";
 import { auditChange } from "./audit";
 import { requireRole } from "./auth";
+import { clientScopeScopeMappingRoutes } from "./client-scope-scope-mappings";
 import {
   builtInRepresentation,
   builtInRepresentations,
@@ -223,3 +224,5 @@ clientScopeRoutes.route(
     };
   }),
 );
+
+clientScopeRoutes.route("/:scopeId/scope-mappings", clientScopeScopeMappingRoutes);

@@ -33,7 +33,12 @@ userRoleMappingRoutes.get("/role-mappings/realm", async (c) => {
 userRoleMappingRoutes.get("/role-mappings/realm/composite", async (c) => {
   requireRole(c, c.var.realm.name, "view-users");
   const user = await pathUser(c);
-  const scope = { realmId: c.var.realm.id, clientRowId: "", fullScopeAllowed: true };
+  const scope = {
+    realmId: c.var.realm.id,
+    clientRowId: "",
+    fullScopeAllowed: true,
+    clientScopes: [],
+  };
   const names = (await effectiveRoles(c.var.db, user.id, { ...scope, offlineAccess: true })).realm;
   const rows =
     names.length === 0

@@ -7,6 +7,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import { clientScopes } from "./client-scopes-schema";
 import { clients, realms, users } from "./schema";
 
 /**
@@ -121,4 +122,25 @@ export const clientScopeRoles = sqliteTable(
       .references(() => roles.id, { onDelete: "cascade" }),
   },
   (t) => [primaryKey({ columns: [t.clientId, t.roleId] })],
+);
+
+/**
+ * Keycloak's scope mappings of a realm client scope: roles the tokens of a client without the
+ * full scope may carry when the client scope applies (a default scope, or a requested optional
+ * one).
+ */
+export const clientScopeScopeMappings = sqliteTable(
+  "client_scope_scope_mappings",
+  {
+    scopeId: text("scope_id")
+      .notNull()
+      .references(() => clientScopes.id, { onDelete: "cascade" }),
+    roleId: text("role_id")
+      .notNull()
+      .references(() => roles.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scopeId, t.roleId] }),
+    index("client_scope_scope_mappings_role").on(t.roleId),
+  ],
 );

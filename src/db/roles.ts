@@ -1,7 +1,14 @@
 import { and, eq, sql } from "drizzle-orm";
 import { randomId } from "../crypto/random";
 import type { Database } from "./client";
-import { groupMembers, groups, roleComposites, roles, userRoles } from "./role-schema";
+import {
+  clientScopeScopeMappings,
+  groupMembers,
+  groups,
+  roleComposites,
+  roles,
+  userRoles,
+} from "./role-schema";
 import { realms } from "./schema";
 
 export type Role = typeof roles.$inferSelect;
@@ -79,6 +86,8 @@ export interface RoleScope {
   fullScopeAllowed: boolean;
   /** Whether offline_access was granted, which brings the offline_access role into scope. */
   offlineAccess: boolean;
+  /** The client scopes that apply to the token, whose scope mappings bring roles into scope. */
+  clientScopes: readonly string[];
 }
 
 interface RoleRow {
@@ -89,7 +98,8 @@ interface RoleRow {
 /**
  * A user's effective roles for a client: granted directly or through a group or its
  * ancestors, composites expanded transitively; without the full scope, only those in the
- * client's scope (its own roles and its scope mappings, expanded the same way). One query.
+ * client's scope (its own roles, its scope mappings and those of the realm client scopes that
+ * apply, expanded the same way). One query.
  */
 export async function effectiveRoles(
   db: Database,
@@ -112,6 +122,9 @@ export async function effectiveRoles(
       in_scope(role_id) AS (
         SELECT id FROM ${roles} WHERE client_id = ${scope.clientRowId}
         UNION SELECT role_id FROM client_scope_roles WHERE client_id = ${scope.clientRowId}
+        UNION SELECT m.role_id FROM ${clientScopeScopeMappings} m
+          JOIN client_scopes s ON s.id = m.scope_id AND s.realm_id = ${scope.realmId}
+          WHERE s.name IN (SELECT value FROM json_each(${JSON.stringify(scope.clientScopes)}))
         UNION SELECT id FROM ${roles} WHERE ${scope.offlineAccess ? 1 : 0} = 1
           AND container_id = ${scope.realmId} AND name = 'offline_access'
         UNION SELECT c.child_role_id FROM ${roleComposites} c

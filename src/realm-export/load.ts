@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import {
   clientScopeRoles,
+  clientScopeScopeMappings,
   groupMembers,
   groupRoles,
   groups,
@@ -29,6 +30,7 @@ export async function loadRealmConfiguration(db: Database, realmId: string) {
     scopeRows,
     mapperRows,
     scopeRoleRows,
+    scopeScopeRows,
     webhookRows,
   ] = await db.batch([
     db.select().from(clients).where(eq(clients.realmId, realmId)).orderBy(clients.clientId),
@@ -59,6 +61,14 @@ export async function loadRealmConfiguration(db: Database, realmId: string) {
       .from(clientScopeRoles)
       .innerJoin(clients, eq(clients.id, clientScopeRoles.clientId))
       .where(eq(clients.realmId, realmId)),
+    db
+      .select({
+        scopeId: clientScopeScopeMappings.scopeId,
+        roleId: clientScopeScopeMappings.roleId,
+      })
+      .from(clientScopeScopeMappings)
+      .innerJoin(clientScopes, eq(clientScopes.id, clientScopeScopeMappings.scopeId))
+      .where(eq(clientScopes.realmId, realmId)),
     db.select().from(webhookEndpoints).where(eq(webhookEndpoints.realmId, realmId)),
   ]);
   return {
@@ -70,6 +80,7 @@ export async function loadRealmConfiguration(db: Database, realmId: string) {
     clientScopes: scopeRows,
     protocolMappers: mapperRows,
     clientScopeRoles: scopeRoleRows,
+    clientScopeScopeMappings: scopeScopeRows,
     webhooks: webhookRows,
   };
 }

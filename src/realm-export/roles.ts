@@ -76,26 +76,44 @@ export function groupsRepresentation(config: RealmConfiguration, namer: RoleName
   return top;
 }
 
+type Owner = { client: string } | { clientScope: string };
+
 /**
- * Keycloak's `scopeMappings` (realm roles a client may put in its tokens) and
+ * Keycloak's `scopeMappings` (realm roles a client, or a client scope, lets tokens carry) and
  * `clientScopeMappings` (client roles, by the client that holds them).
  */
 export function scopeMappingsRepresentation(config: RealmConfiguration, namer: RoleNamer) {
+  const scopeNames = new Map(config.clientScopes.map((row) => [row.id, row.name]));
   const byClient = groupBy(
     config.clientScopeRoles,
     (row) => row.clientId,
     (row) => row.roleId,
   );
-  const scopeMappings: { client: string; roles: string[] }[] = [];
-  const clientScopeMappings: Record<string, { client: string; roles: string[] }[]> = {};
-  for (const [clientRowId, roleIds] of byClient) {
-    const client = namer.clientId(clientRowId);
+  const byScope = groupBy(
+    config.clientScopeScopeMappings,
+    (row) => row.scopeId,
+    (row) => row.roleId,
+  );
+  const owners: [Owner, string[]][] = [
+    ...[...byClient].map(([id, roleIds]): [Owner, string[]] => [
+      { client: namer.clientId(id) },
+      roleIds,
+    ]),
+    ...[...byScope].map(([id, roleIds]): [Owner, string[]] => [
+      { clientScope: scopeNames.get(id) ?? id },
+      roleIds,
+    ]),
+  ];
+
+  const scopeMappings: (Owner & { roles: string[] })[] = [];
+  const clientScopeMappings: Record<string, (Owner & { roles: string[] })[]> = {};
+  for (const [owner, roleIds] of owners) {
     const names = namer.names(roleIds);
-    if (names.realm.length > 0) scopeMappings.push({ client, roles: names.realm });
+    if (names.realm.length > 0) scopeMappings.push({ ...owner, roles: names.realm });
     for (const [source, list] of Object.entries(names.client)) {
       clientScopeMappings[source] = [
         ...(clientScopeMappings[source] ?? []),
-        { client, roles: list },
+        { ...owner, roles: list },
       ];
     }
   }

@@ -151,6 +151,18 @@ function isSkippedScope(value: { name: string; protocol?: string | null }): bool
   return isSupportedScope(value.name) || keycloakOnlyScopes.has(value.name);
 }
 
+/**
+ * Whether a realm file's scope mappings may name this scope without Latchkey keeping them:
+ * a built-in scope, one only Keycloak has, or an entry of the file's list that is skipped.
+ */
+export function isLeftOutScope(
+  name: string,
+  list: readonly ClientScopeRepresentation[] | null | undefined,
+): boolean {
+  if (isSupportedScope(name) || keycloakOnlyScopes.has(name)) return true;
+  return (list ?? []).some((entry) => entry.name === name && entry.skipped);
+}
+
 /** Client scopes of a realm: each name once. */
 export const clientScopeList = z
   .array(clientScope)

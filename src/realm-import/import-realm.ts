@@ -1,7 +1,14 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { findRealmByName } from "../db/realms";
-import { clientScopeRoles, groupRoles, groups, roleComposites, roles } from "../db/role-schema";
+import {
+  clientScopeRoles,
+  clientScopeScopeMappings,
+  groupRoles,
+  groups,
+  roleComposites,
+  roles,
+} from "../db/role-schema";
 import { type Memberships, membershipInserts } from "../db/roles";
 import {
   clientScopes,
@@ -63,11 +70,11 @@ export async function importRealm(
       clientRow(withRealmScopes(c), realm.id, now, secret, scopeNames),
     ),
   );
-  const graph = roleGraph(rep, realm, clientRows);
+  const scopeRows = clientScopeRows(rep.clientScopes, realm.id);
+  const graph = roleGraph(rep, realm, { clients: clientRows, scopes: scopeRows.scopes });
   // Checked before anything is written: every role and group a user names must exist.
   const memberships = (rep.users ?? []).map((user, index) => graph.memberships(user, index));
   const insertClients = clientRows.map((row) => db.insert(clients).values(row));
-  const scopeRows = clientScopeRows(rep.clientScopes, realm.id);
   const clientMappers = (rep.clients ?? []).flatMap((c, index) =>
     mapperRows(c.protocolMappers, realm.id, { clientId: clientRows[index]?.id as string }),
   );
@@ -129,6 +136,7 @@ export function roleGraphInserts(db: Database, graph: RoleGraph) {
     ...graph.groups.map((row) => db.insert(groups).values(row)),
     ...graph.groupRoles.map((row) => db.insert(groupRoles).values(row)),
     ...graph.clientScopeRoles.map((row) => db.insert(clientScopeRoles).values(row)),
+    ...graph.clientScopeScopeMappings.map((row) => db.insert(clientScopeScopeMappings).values(row)),
   ];
 }
 

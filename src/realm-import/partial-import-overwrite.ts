@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../db/client";
 import {
   clientScopeRoles,
+  clientScopeScopeMappings,
   groupMembers,
   groupRoles,
   roleComposites,
@@ -48,12 +49,16 @@ type Statement = BatchItem<"sqlite">;
 type ScopeRow = typeof clientScopes.$inferInsert & { id: string };
 type ClientRow = typeof clients.$inferInsert & { id: string };
 
-/** A client scope keeps its id and name; its settings and mappers become the file's. */
+/**
+ * A client scope keeps its id and name; its settings, mappers and role scope mappings become
+ * the file's.
+ */
 export function replaceClientScope(db: Database, row: ScopeRow): Statement[] {
   const { id, realmId: _realm, name: _name, ...settings } = row;
   return [
     db.update(clientScopes).set(settings).where(eq(clientScopes.id, id)),
     db.delete(protocolMappers).where(eq(protocolMappers.scopeId, id)),
+    db.delete(clientScopeScopeMappings).where(eq(clientScopeScopeMappings.scopeId, id)),
   ];
 }
 

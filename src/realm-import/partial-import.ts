@@ -114,7 +114,15 @@ export async function partialImport(
       ),
     ),
   );
-  const graph = roleGraph(toAdd, realm, [...existing.clients, ...clientRows], existing, replaced);
+  const scopeIds = new Map(existing.clientScopes.map((scope) => [scope.name, scope.id]));
+  const scopes = clientScopeRows(toAdd.clientScopes, realm.id, (name) =>
+    keptId(scopeIds.get(name)),
+  );
+  const targets = {
+    clients: [...existing.clients, ...clientRows],
+    scopes: [...existing.clientScopes, ...scopes.scopes],
+  };
+  const graph = roleGraph(toAdd, realm, targets, existing, replaced);
   // Errors name a user by their index in the file, not in what is left to add.
   // TODO(partial-import-paths): roles and groups left to add are still named by their index
   // after skipped ones are taken out, so such an error's JSON path may point at the wrong
@@ -130,6 +138,7 @@ export async function partialImport(
   const writtenRoleIds = new Set([...newRoles, ...rewrittenRoles].map((role) => role.id));
   const knownGroups = new Set(existing.groups.map((group) => group.id));
   const writtenClientIds = new Set(clientRows.map((row) => row.id));
+  const writtenScopeIds = new Set(scopes.scopes.map((row) => row.id));
   const newClientRows = clientRows.filter((row) => !replaced.has(row.id));
   const newRows = {
     ...graph,
@@ -137,12 +146,11 @@ export async function partialImport(
     composites: graph.composites.filter((link) => writtenRoleIds.has(link.roleId)),
     groups: graph.groups.filter((group) => !knownGroups.has(group.id)),
     clientScopeRoles: graph.clientScopeRoles.filter((row) => writtenClientIds.has(row.clientId)),
+    clientScopeScopeMappings: graph.clientScopeScopeMappings.filter((row) =>
+      writtenScopeIds.has(row.scopeId),
+    ),
   };
 
-  const scopeIds = new Map(existing.clientScopes.map((scope) => [scope.name, scope.id]));
-  const scopes = clientScopeRows(toAdd.clientScopes, realm.id, (name) =>
-    keptId(scopeIds.get(name)),
-  );
   const clientMappers = (toAdd.clients ?? []).flatMap((c, index) =>
     mapperRows(c.protocolMappers, realm.id, { clientId: clientRows[index]?.id as string }),
   );

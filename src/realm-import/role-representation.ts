@@ -48,8 +48,8 @@ export const groupRepresentation: z.ZodType<GroupRepresentation> = z.lazy(() =>
 );
 
 /**
- * A scope mapping: the roles a client (or a client scope, which Latchkey does not map roles
- * to yet) may put in its tokens when it does not have the full scope.
+ * A scope mapping: the roles a client, or a client scope that applies to its tokens, lets a
+ * client without the full scope put in its tokens.
  */
 const scopeMapping = z.object({
   client: z.string().nullish(),

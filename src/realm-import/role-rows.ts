@@ -1,9 +1,10 @@
 import { randomId } from "../crypto/random";
 import type { groups } from "../db/role-schema";
 import { builtInRealmRoles, defaultRoleName, type Memberships, type Role } from "../db/roles";
+import { isLeftOutScope } from "./client-scopes";
 import { ImportError } from "./import-error";
 import type { RealmRepresentation, UserRepresentation } from "./representation";
-import type { GroupRepresentation } from "./role-representation";
+import type { GroupRepresentation, ScopeMapping } from "./role-representation";
 
 export type GroupRow = typeof groups.$inferInsert & { id: string; path: string };
 type Path = PropertyKey[];
@@ -15,6 +16,7 @@ export interface RoleGraph {
   groups: GroupRow[];
   groupRoles: { groupId: string; roleId: string }[];
   clientScopeRoles: { clientId: string; roleId: string }[];
+  clientScopeScopeMappings: { scopeId: string; roleId: string }[];
   /** A user's roles and groups; undefined gives them the realm's defaults. */
   memberships(user: UserRepresentation, index: number): Memberships | undefined;
   defaultRoleId: string;
@@ -30,11 +32,11 @@ export interface RoleGraph {
 export function roleGraph(
   rep: RealmRepresentation,
   realm: { id: string; name: string },
-  clientRows: readonly { id: string; clientId: string }[],
+  targets: ScopeMappingTargets,
   existing: ExistingRoleRows = { roles: [], groups: [] },
   overwrite: ReadonlySet<string> = new Set(),
 ): RoleGraph {
-  const clientIds = new Map(clientRows.map((row) => [row.clientId, row.id]));
+  const clientIds = new Map(targets.clients.map((row) => [row.clientId, row.id]));
   const index = new RoleIndex(realm.id, clientIds, overwrite);
   // A partial import adds to a realm: what it names may already be there.
   for (const role of existing.roles) index.addExisting(role);
@@ -86,7 +88,7 @@ export function roleGraph(
     ),
     groups: tree.rows,
     groupRoles: tree.roles,
-    clientScopeRoles: scopeMappings(rep, clientIds, index),
+    ...scopeMappings(rep, targets, index),
     memberships(user, i) {
       if (!user.realmRoles && !user.clientRoles && !user.groups) return undefined;
       const roleIds = index.resolve(
@@ -263,36 +265,52 @@ function groupTree(
   return { rows, roles, byPath };
 }
 
-/** Keycloak's `scopeMappings` (realm roles) and `clientScopeMappings` (client roles). */
+/** What scope mappings may name: the realm's clients and its client scopes. */
+export interface ScopeMappingTargets {
+  clients: readonly { id: string; clientId: string }[];
+  scopes: readonly { id: string; name: string }[];
+}
+
+type ScopeMappingRows = Pick<RoleGraph, "clientScopeRoles" | "clientScopeScopeMappings">;
+
+/**
+ * Keycloak's `scopeMappings` (realm roles) and `clientScopeMappings` (client roles), each of
+ * a client or of a client scope. Mappings of scopes Latchkey provides in code (offline_access)
+ * or leaves out are skipped.
+ */
 function scopeMappings(
   rep: RealmRepresentation,
-  clientIds: Map<string, string>,
+  targets: ScopeMappingTargets,
   index: RoleIndex,
-): { clientId: string; roleId: string }[] {
-  const target = (clientId: string, path: Path) => {
-    const id = clientIds.get(clientId);
-    if (!id) throw ImportError.at(path, `no client "${clientId}" in this realm`);
-    return id;
+): ScopeMappingRows {
+  const clientIds = new Map(targets.clients.map((row) => [row.clientId, row.id]));
+  const scopeIds = new Map(targets.scopes.map((row) => [row.name, row.id]));
+  const rows: ScopeMappingRows = { clientScopeRoles: [], clientScopeScopeMappings: [] };
+  const add = (mapping: ScopeMapping, path: Path, role: (name: string, at: Path) => Role) => {
+    const roleIds = () => mapping.roles.map((name, j) => role(name, [...path, "roles", j]).id);
+    if (mapping.client) {
+      const clientId = clientIds.get(mapping.client);
+      if (!clientId) {
+        throw ImportError.at([...path, "client"], `no client "${mapping.client}" in this realm`);
+      }
+      for (const roleId of roleIds()) rows.clientScopeRoles.push({ clientId, roleId });
+    } else if (mapping.clientScope && !isLeftOutScope(mapping.clientScope, rep.clientScopes)) {
+      const scopeId = scopeIds.get(mapping.clientScope);
+      if (!scopeId) {
+        const message = `no client scope "${mapping.clientScope}" in this realm`;
+        throw ImportError.at([...path, "clientScope"], message);
+      }
+      for (const roleId of roleIds()) rows.clientScopeScopeMappings.push({ scopeId, roleId });
+    }
   };
-  const rows: { clientId: string; roleId: string }[] = [];
   (rep.scopeMappings ?? []).forEach((mapping, i) => {
-    // TODO(client-scope-roles): role scope mappings of client scopes are not modelled; only
-    // the built-in offline_access one is applied. Tokens of clients without the full scope may
-    // then miss roles such a mapping would allow.
-    if (!mapping.client) return;
-    const clientId = target(mapping.client, ["scopeMappings", i, "client"]);
-    mapping.roles.forEach((name, j) => {
-      rows.push({ clientId, roleId: index.realm(name, ["scopeMappings", i, "roles", j]).id });
-    });
+    add(mapping, ["scopeMappings", i], (name, at) => index.realm(name, at));
   });
   for (const [source, mappings] of Object.entries(rep.clientScopeMappings ?? {})) {
     mappings.forEach((mapping, i) => {
-      if (!mapping.client) return;
-      const path = ["clientScopeMappings", source, i];
-      const clientId = target(mapping.client, [...path, "client"]);
-      mapping.roles.forEach((name, j) => {
-        rows.push({ clientId, roleId: index.client(source, name, [...path, "roles", j]).id });
-      });
+      add(mapping, ["clientScopeMappings", source, i], (name, at) =>
+        index.client(source, name, at),
+      );
     });
   }
   return rows;

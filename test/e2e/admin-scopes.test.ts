@@ -57,6 +57,20 @@ describe("client scopes, mappers, keys, credentials and profile through keycloak
     expect(defaults.map((entry) => entry.name)).toContain("shop");
   });
 
+  it("maps a realm role to the scope and takes it back", async () => {
+    const scope = await admin.clientScopes.findOneByName({ name: "shop" });
+    const id = scope?.id ?? "";
+    await admin.roles.create({ name: "buyer" });
+    const buyer = await admin.roles.findOneByName({ name: "buyer" });
+    const role = { id: buyer?.id ?? "", name: "buyer" };
+
+    await admin.clientScopes.addRealmScopeMappings({ id }, [role]);
+    const mapped = await admin.clientScopes.listRealmScopeMappings({ id });
+    expect(mapped.map((entry) => entry.name)).toEqual(["buyer"]);
+    await admin.clientScopes.delRealmScopeMappings({ id }, [role]);
+    expect(await admin.clientScopes.listRealmScopeMappings({ id })).toEqual([]);
+  });
+
   it("declares a user profile and refuses a user that breaks it", async () => {
     const profile = await admin.users.getProfile();
     await admin.users.updateProfile({

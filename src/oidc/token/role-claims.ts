@@ -3,7 +3,7 @@ import type { Client } from "../../db/clients";
 import { type EffectiveRoles, effectiveRoles } from "../../db/roles";
 import type { User } from "../../db/users";
 import { OAuthError } from "../../http/errors";
-import { hasScope, rolesApply } from "../scopes";
+import { hasScope, rolesApply, scopeApplies } from "../scopes";
 
 /** The roles a token for this client and scope may carry (Keycloak's `getAccess`). */
 export function rolesFor(
@@ -17,6 +17,9 @@ export function rolesFor(
     clientRowId: client.id,
     fullScopeAllowed: client.fullScopeAllowed,
     offlineAccess: hasScope(scope, "offline_access"),
+    clientScopes: [...client.defaultClientScopes, ...client.optionalClientScopes].filter((name) =>
+      scopeApplies(name, scope, client),
+    ),
   });
 }
 

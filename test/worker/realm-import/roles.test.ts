@@ -28,7 +28,12 @@ async function realmRolesOf(realmName: string, userId: string) {
   const spa = await db.query.clients.findFirst({
     where: (c, { and, eq }) => and(eq(c.realmId, realm?.id ?? ""), eq(c.clientId, "spa")),
   });
-  const scope = { realmId: realm?.id ?? "", clientRowId: spa?.id ?? "", offlineAccess: false };
+  const scope = {
+    realmId: realm?.id ?? "",
+    clientRowId: spa?.id ?? "",
+    offlineAccess: false,
+    clientScopes: [],
+  };
   return (await effectiveRoles(db, userId, { ...scope, fullScopeAllowed: true })).realm;
 }
 
