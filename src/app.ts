@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { assets } from "../templates/assets";
 import { accountRoutes } from "./account/routes";
 import { bootstrapBeforeMaster } from "./admin/bootstrap";
+import { AdminError, adminErrorResponse } from "./admin/errors";
 import { adminRoutes } from "./admin/routes";
 import { type AppEnv, checkConfig } from "./config";
 import { database } from "./db/client";
@@ -55,6 +56,13 @@ export const app = new Hono<AppEnv>({ strict: false });
 app.use(securityHeaders, requestContext);
 app.onError(handleError);
 app.notFound((c) => {
+  // The admin API answers in its own shape, which keycloak-admin-client reads.
+  if (c.req.path.startsWith("/admin/")) {
+    return adminErrorResponse(
+      c,
+      AdminError.notFound("Unable to find matching target resource method"),
+    );
+  }
   if (c.var.surface === "page" || c.req.header("accept")?.includes("text/html")) {
     return errorPage(c, "error.notFound", 404);
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_PASSWORD_LENGTH } from "../crypto/password";
+import { MAX_PASSWORD_LENGTH, PASSWORD_MIN_LENGTH } from "../crypto/password";
 import type { User } from "../db/users";
 
 /**
@@ -33,7 +33,8 @@ const attributes = z.record(z.string().min(1).max(255), z.array(z.string().max(2
 export const passwordCredential = z
   .object({
     type: z.literal("password"),
-    value: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+    // The same shortest password as sign-up asks of a person.
+    value: z.string().min(PASSWORD_MIN_LENGTH).max(MAX_PASSWORD_LENGTH),
     temporary: z.boolean().optional(),
   })
   .refine((value) => !value.temporary, {

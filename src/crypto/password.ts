@@ -19,6 +19,9 @@ export const PASSWORD_HASH_PARAMS: Readonly<ScryptParams> = { ln: 14, r: 8, p: 5
 /** Longer passwords are refused before any hashing, so a huge body can't buy CPU time. */
 export const MAX_PASSWORD_LENGTH = 1024;
 
+/** The shortest password a person or an administrator may set. */
+export const PASSWORD_MIN_LENGTH = 8;
+
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 

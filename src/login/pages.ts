@@ -2,13 +2,13 @@ import type { Context } from "hono";
 import { LoginPage } from "../../templates/login-page";
 import { type RegisterField, RegisterPage } from "../../templates/register-page";
 import type { AppEnv } from "../config";
+import { PASSWORD_MIN_LENGTH } from "../crypto/password";
 import type { Realm } from "../db/realms";
 import { issueCsrfToken } from "../http/csrf";
 import { PageError } from "../http/errors";
 import type { Params } from "../http/params";
 import { renderPage } from "../http/render";
 import type { MessageKey } from "../i18n";
-import { PASSWORD_MIN_LENGTH } from "./registration-form";
 
 /** Carries a pending authorization request's parameters from page to page. */
 function withParams(path: string, params: Params): string {

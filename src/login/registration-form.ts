@@ -1,11 +1,10 @@
 import { z } from "zod";
 import type { RegisterField } from "../../templates/register-page";
-import { MAX_PASSWORD_LENGTH } from "../crypto/password";
+import { MAX_PASSWORD_LENGTH, PASSWORD_MIN_LENGTH } from "../crypto/password";
 import type { Params } from "../http/params";
 import type { MessageKey } from "../i18n";
 
 /** NIST SP 800-63B §5.1.1.2: at least 8 characters; long passphrases welcome. */
-export const PASSWORD_MIN_LENGTH = 8;
 
 const message = (key: MessageKey) => ({ message: key });
 

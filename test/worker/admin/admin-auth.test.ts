@@ -131,6 +131,18 @@ describe("admin API authentication (Keycloak's bearer tokens and realm-managemen
     expect((await adminFetch(`/${realm.name}/users`, fresh)).status).toBe(200);
   });
 
+  it("answers an unknown admin path with a 404 in the admin API's shape", async () => {
+    const realm = await seedAdminRealm();
+    const token = await masterAdminToken();
+
+    const response = await adminFetch(`/${realm.name}/nonsense`, token);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({
+      error: "Unable to find matching target resource method",
+      errorMessage: "Unable to find matching target resource method",
+    });
+  });
+
   it("answers 404 for an unknown realm", async () => {
     const token = await masterAdminToken();
 

@@ -128,6 +128,9 @@ describe("admin API users (Keycloak's UserRepresentation)", () => {
     expect((await adminSend("PUT", `${users}/${id}`, token, { lastName: "Hopper" })).status).toBe(
       204,
     );
+    const short = { type: "password", value: "x", temporary: false };
+    const refused = await adminSend("PUT", `${users}/${id}/reset-password`, token, short);
+    expect(refused.status).toBe(400);
     const reset = { type: "password", value: "new-password-2", temporary: false };
     expect((await adminSend("PUT", `${users}/${id}/reset-password`, token, reset)).status).toBe(
       204,
