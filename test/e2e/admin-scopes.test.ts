@@ -1,13 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import KeycloakAdminClient from "@keycloak/keycloak-admin-client";
+import type KeycloakAdminClient from "@keycloak/keycloak-admin-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readDevVar } from "../../src/cli/dev-vars";
+import { bootstrapAdminClient } from "./harness/admin-client";
 import { type LatchkeyServer, startLatchkey } from "./harness/latchkey-server";
 import { writeRealmFile } from "./harness/realm-file";
 
-const root = join(import.meta.dirname, "..", "..");
 const REALM = "kc-scopes";
 const PASSWORD = "scoped-password-1";
 
@@ -18,13 +17,7 @@ let admin: KeycloakAdminClient;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "latchkey-e2e-scopes-"));
   latchkey = await startLatchkey("e2e", await writeRealmFile(dir, "http://127.0.0.1:9"));
-  admin = new KeycloakAdminClient({ baseUrl: latchkey.origin, realmName: "master" });
-  await admin.auth({
-    grantType: "password",
-    clientId: "admin-cli",
-    username: (await readDevVar(root, "BOOTSTRAP_ADMIN_USERNAME")) ?? "",
-    password: (await readDevVar(root, "BOOTSTRAP_ADMIN_PASSWORD")) ?? "",
-  });
+  admin = await bootstrapAdminClient(latchkey.origin);
   await admin.realms.create({
     realm: REALM,
     enabled: true,
@@ -38,7 +31,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("client scopes, mappers, keys, credentials and profile through keycloak-admin-client", () => {
+describe("client scopes, mappers, keys, credentials, profile via keycloak-admin-client", () => {
   it("creates a scope with a mapper and makes it a realm default scope", async () => {
     const { id } = await admin.clientScopes.create({ name: "shop", protocol: "openid-connect" });
     await admin.clientScopes.addProtocolMapper(

@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import KeycloakAdminClient from "@keycloak/keycloak-admin-client";
-import type { PartialImportResponse } from "@keycloak/keycloak-admin-client/lib/defs/realmRepresentation";
+import type KeycloakAdminClient from "@keycloak/keycloak-admin-client";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readDevVar } from "../../src/cli/dev-vars";
 import { discoverEndpoints, signIn, type Target } from "../bench/flows";
+import { bootstrapAdminClient } from "./harness/admin-client";
 import {
   type KeycloakCredential,
   keycloakArgon2,
@@ -17,7 +16,6 @@ import {
 import { type LatchkeyServer, startLatchkey } from "./harness/latchkey-server";
 import { writeRealmFile } from "./harness/realm-file";
 
-const root = join(import.meta.dirname, "..", "..");
 const REALM = "kc-migrated";
 const USERS = 210;
 const REDIRECT = "https://migrated.example/callback";
@@ -138,13 +136,7 @@ let admin: KeycloakAdminClient;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "latchkey-e2e-migration-"));
   latchkey = await startLatchkey("e2e", await writeRealmFile(dir, "http://127.0.0.1:9"));
-  admin = new KeycloakAdminClient({ baseUrl: latchkey.origin, realmName: "master" });
-  await admin.auth({
-    grantType: "password",
-    clientId: "admin-cli",
-    username: (await readDevVar(root, "BOOTSTRAP_ADMIN_USERNAME")) ?? "",
-    password: (await readDevVar(root, "BOOTSTRAP_ADMIN_PASSWORD")) ?? "",
-  });
+  admin = await bootstrapAdminClient(latchkey.origin);
 });
 
 afterAll(async () => {
@@ -153,12 +145,10 @@ afterAll(async () => {
 });
 
 describe("moving a Keycloak realm over with its users' passwords", () => {
-  let report: PartialImportResponse;
-
   it("imports the export through keycloak-admin-client's partialImport", async () => {
     await admin.realms.create({ realm: REALM, enabled: true });
     const rep = await keycloakExport();
-    report = await admin.realms.partialImport({
+    const report = await admin.realms.partialImport({
       realm: REALM,
       rep: { ...rep, ifResourceExists: "FAIL" },
     });
@@ -174,7 +164,7 @@ describe("moving a Keycloak realm over with its users' passwords", () => {
     expect(users).toBe(USERS);
   }, 120_000);
 
-  it("signs every imported person in with their old password, with their roles and claims", async () => {
+  it("signs every imported person in with the old password, with roles and claims", async () => {
     const base = await appTarget();
     const outcomes = await pooled(people, PARALLEL, async (person) => {
       const user = { username: person.username, password: person.password };

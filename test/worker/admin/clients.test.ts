@@ -50,7 +50,7 @@ function clientCredentials(realm: string, clientId: string, secret: string) {
 }
 
 describe("admin API clients (Keycloak's ClientRepresentation)", () => {
-  it("starts a new client from the realm's default scope lists unless it names its own", async () => {
+  it("starts a new client from the realm's default scopes unless it names its own", async () => {
     const { realm, token, base } = await setup();
     const dropped = await adminFetch(`/${realm.name}/default-default-client-scopes/email`, token, {
       method: "DELETE",

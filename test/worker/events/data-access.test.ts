@@ -43,7 +43,7 @@ describe("the data-access trail", () => {
     expect(record?.claims).not.toContain("phone_number");
   });
 
-  it("names every claim the client received, mapper claims too, and no protocol claims", async () => {
+  it("names each claim the client received, mapper claims too, no protocol claims", async () => {
     const realm = await seedRealm({
       clients: [
         {

@@ -101,7 +101,7 @@ describe("revoked access tokens (RFC 7009 §2)", () => {
     expect((await exchangeFor(realm.oidc, access_token)).status).toBe(200);
   });
 
-  it("stay on the deny list until they would have expired, then the cron removes them", async () => {
+  it("stay denied until they would have expired, then the cron removes them", async () => {
     const { accessToken } = await revokedToken();
     const jti = String(decodeJwt(accessToken).jti);
     const db = database(env.DB);

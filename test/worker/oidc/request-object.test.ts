@@ -170,7 +170,7 @@ describe("RFC 8707 resources in request objects", () => {
     expect(decodeJwt(access_token).aud).toEqual([API, LEDGER]);
   });
 
-  it("answers invalid_target for an array naming a resource the client may not ask for", async () => {
+  it("answers invalid_target for an array naming a resource not allowed", async () => {
     const realm = await seedAssertionRealm(resources);
     const request = await requestObject({ resource: [API, "https://other.example/"] });
 

@@ -183,7 +183,7 @@ describe("RFC 8707 resource on refresh after a code issued for resources", () =>
     expect(decodeJwt(refreshed.access_token ?? "").aud).toBe(API);
   });
 
-  it("refuses an allowed resource outside the authorization, leaving the token usable", async () => {
+  it("refuses an allowed resource outside the grant, leaving the token usable", async () => {
     const { realm, tokens } = await apiOnlyTokens();
 
     await expectInvalidTarget(await refreshFor(realm.oidc, tokens.refresh_token ?? "", LEDGER));
